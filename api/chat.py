@@ -1,0 +1,75 @@
+"""One visitor turn: reuse a saved reply, enforce limits, ask the model, save both messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from .errors import ConversationLimit
+from .memory import ConversationStore, Message, stored_reply, utc_now, visitor_turns
+from .models import Model, Reply
+from .personas import Persona
+from .prompt import build_system_prompt
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """The reply a visitor gets, and the model call behind it (None when it was replayed)."""
+
+    text: str
+    reply: Reply | None
+
+
+class ChatService:
+    """Answers visitors as the persona, keeping every conversation in the store."""
+
+    def __init__(
+        self,
+        persona: Persona,
+        model: Model,
+        store: ConversationStore,
+        *,
+        history_messages: int,
+        max_turns: int,
+        today: Callable[[], date] = _today,
+    ) -> None:
+        self.persona = persona
+        self.model = model
+        self.store = store
+        self.history_messages = history_messages
+        self.max_turns = max_turns
+        self.today = today
+
+    def window(self, messages: list[Message]) -> list[dict[str, str]]:
+        """The last messages the model sees, so the cost of a turn stays flat."""
+        recent = messages[-self.history_messages :] if self.history_messages else []
+        return [{"role": m["role"], "content": m["content"]} for m in recent]
+
+    def turn(self, session_id: str, message_id: str, text: str) -> TurnResult:
+        """Answer `text`; a repeated `message_id` returns the saved reply without a model call."""
+        conversation = self.store.get(session_id)
+        saved = stored_reply(conversation, message_id)
+        if saved is not None:
+            return TurnResult(saved["content"], None)
+        history = conversation["messages"] if conversation else []
+        if conversation and visitor_turns(conversation) >= self.max_turns:
+            raise ConversationLimit()
+        system = build_system_prompt(self.persona, self.today())
+        question = {"role": "user", "content": text}
+        reply = self.model.reply(system, [*self.window(history), question])
+        user: Message = {**question, "timestamp": utc_now(), "message_id": message_id}
+        answer: Message = {
+            "role": "assistant",
+            "content": reply.text,
+            "timestamp": utc_now(),
+            "message_id": message_id,
+        }
+        saved_conversation = self.store.append_turn(session_id, (user, answer), self.max_turns)
+        # A concurrent retry of the same turn may have been saved first: answer with what is stored.
+        stored = stored_reply(saved_conversation, message_id)
+        return TurnResult(stored["content"] if stored else reply.text, reply)

@@ -1,0 +1,80 @@
+"""Settings read once from the TWIN_* environment into a frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+OFFLINE_MODEL = "offline"
+DEFAULT_PERSONA = Path(__file__).resolve().parent / "persona"
+MAX_BODY_BYTES = 64 * 1024
+
+
+class ConfigError(ValueError):
+    """A TWIN_* variable is missing or malformed; raised at start-up, never inside a request."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the app needs to know about its environment."""
+
+    model_id: str = OFFLINE_MODEL
+    bedrock_region: str | None = None
+    memory_bucket: str | None = None
+    memory_dir: Path = Path(".twin/memory")
+    persona_path: Path = DEFAULT_PERSONA
+    max_message_chars: int = 2000
+    history_messages: int = 20
+    max_turns: int = 50
+    max_tokens: int = 1000
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    max_body_bytes: int = MAX_BODY_BYTES
+
+    @property
+    def offline(self) -> bool:
+        return self.model_id == OFFLINE_MODEL
+
+    @property
+    def memory_kind(self) -> str:
+        return "s3" if self.memory_bucket else "file"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        """Read the TWIN_* variables (DESIGN 6), failing with a message that names the bad one."""
+        env = os.environ if environ is None else environ
+        origins = tuple(
+            o.strip() for o in env.get("TWIN_ALLOWED_ORIGINS", "").split(",") if o.strip()
+        )
+        for origin in origins:
+            if not origin.startswith(("https://", "http://")) or origin.endswith("/"):
+                raise ConfigError(
+                    f"TWIN_ALLOWED_ORIGINS entries must look like https://a.example, got {origin!r}"
+                )
+        region = env.get("TWIN_BEDROCK_REGION") or env.get("AWS_REGION") or None
+        return cls(
+            model_id=env.get("TWIN_MODEL_ID", "").strip() or OFFLINE_MODEL,
+            bedrock_region=region,
+            memory_bucket=env.get("TWIN_MEMORY_BUCKET", "").strip() or None,
+            memory_dir=Path(env.get("TWIN_MEMORY_DIR", "").strip() or ".twin/memory"),
+            persona_path=Path(env.get("TWIN_PERSONA", "").strip() or DEFAULT_PERSONA),
+            max_message_chars=_int(env, "TWIN_MAX_MESSAGE_CHARS", 2000, 1, 20000),
+            history_messages=_int(env, "TWIN_HISTORY_MESSAGES", 20, 2, 200),
+            max_turns=_int(env, "TWIN_MAX_TURNS", 50, 1, 1000),
+            max_tokens=_int(env, "TWIN_MAX_TOKENS", 1000, 16, 10000),
+            allowed_origins=origins,
+        )

@@ -1,0 +1,117 @@
+"""Errors a visitor can see, as a small hierarchy rendered by one handler in one JSON shape."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("twin")
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a stable code and a sentence a visitor can act on."""
+
+    status = 500
+    code = "internal"
+    message = "Something went wrong on our side. Please try again in a moment."
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.retry_after = retry_after
+
+
+class BadRequest(ApiError):
+    status, code, message = 400, "bad_request", "The request could not be understood."
+
+
+class InvalidSession(ApiError):
+    status, code = 400, "invalid_session"
+    message = "That conversation id is not valid. Start a new conversation."
+
+
+class NotFound(ApiError):
+    status, code, message = 404, "not_found", "Nothing was found at this address."
+
+
+class MethodNotAllowed(ApiError):
+    status, code = 405, "method_not_allowed"
+    message = "This address does not accept that method."
+
+
+class ConversationLimit(ApiError):
+    status, code = 409, "conversation_limit"
+    message = "This conversation has reached its length limit. Start a new conversation."
+
+
+class PayloadTooLarge(ApiError):
+    status, code, message = 413, "payload_too_large", "The request body is too large."
+
+
+class UnsupportedMediaType(ApiError):
+    status, code = 415, "unsupported_media_type"
+    message = "Send the request body as JSON (Content-Type: application/json)."
+
+
+class RateLimited(ApiError):
+    status, code = 429, "rate_limited"
+    message = "The twin is getting a lot of questions right now. Please try again shortly."
+
+
+class ModelError(ApiError):
+    status, code = 502, "model_error"
+    message = "The twin could not answer that just now. Please try again later."
+
+
+class ModelUnavailable(ApiError):
+    status, code = 503, "model_unavailable"
+    message = "The twin is not reachable right now. Please try again in a moment."
+
+
+# Werkzeug raises these itself (routing, body size); they are answered in the same shape.
+_HTTP_ERRORS: dict[int, type[ApiError]] = {
+    400: BadRequest,
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+}
+
+
+def error_response(error: ApiError) -> Response:
+    """Render an ApiError in the one error shape."""
+    body = {
+        "error": {"code": error.code, "message": error.message, "request_id": g.get("request_id")}
+    }
+    response = jsonify(body)
+    response.status_code = error.status
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every failure, Flask's own included, through error_response."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        return error_response(error)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        kind = _HTTP_ERRORS.get(error.code or 500)
+        if kind is None:
+            kind = BadRequest if (error.code or 500) < 500 else ApiError
+        response = error_response(kind())
+        if error.code == 405:  # keep werkzeug's Allow header on method errors
+            allow = error.get_headers()
+            response.headers.extend([(k, v) for k, v in allow if k == "Allow"])
+        return response
+
+    @app.errorhandler(Exception)
+    def _unhandled(error: Exception) -> Response:
+        # The full trace goes to the log with the request id; the visitor gets a generic sentence.
+        log.exception("unhandled error", extra={"request_id": g.get("request_id")})
+        return error_response(ApiError())

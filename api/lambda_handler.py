@@ -1,0 +1,60 @@
+"""The Lambda entry: API Gateway payload-1.0 events through aws-wsgi into the Flask app."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from functools import cache
+from typing import Any
+
+import awsgi
+from flask import Flask
+
+from . import create_app
+from .logs import configure_logging
+
+log = logging.getLogger("twin")
+
+
+@cache
+def get_app() -> Flask:
+    """The app, built once per container."""
+    return create_app()
+
+
+def _unusable_event(context: Any, reason: str) -> dict[str, Any]:
+    request_id = getattr(context, "aws_request_id", None)
+    log.error("unusable event: %s", reason, extra={"request_id": request_id, "event": "bad_event"})
+    body = {
+        "error": {
+            "code": "internal",
+            "message": "Something went wrong on our side. Please try again in a moment.",
+            "request_id": request_id,
+        }
+    }
+    return {
+        "statusCode": 500,
+        "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+def handler(event: Any, context: Any) -> dict[str, Any]:
+    """Answer one API Gateway (payload format 1.0) request."""
+    if not isinstance(event, dict) or "httpMethod" not in event or "path" not in event:
+        version = event.get("version") if isinstance(event, dict) else None
+        return _unusable_event(
+            context,
+            f"expected an API Gateway payload format 1.0 event (got version {version!r}); "
+            "set payload_format_version='1.0' on the integration",
+        )
+    response = awsgi.response(get_app(), event, context)
+    response["statusCode"] = int(response["statusCode"])
+    return response
+
+
+configure_logging()
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    get_app()  # build during the init phase, which runs at full CPU before the first request

@@ -1,0 +1,76 @@
+"""Conversations as JSON files on disk, replaced atomically under a lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import Conversation, Message, apply_turn, conversation_key
+
+try:  # POSIX: also serialise separate processes sharing the folder
+    import fcntl
+except ImportError:  # pragma: no cover - Windows keeps the in-process lock only
+    fcntl = None  # type: ignore[assignment]
+
+
+class FileConversationStore:
+    """Keeps each conversation in `<root>/conversations/<session_id>.json`."""
+
+    kind = "file"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._lock = threading.Lock()
+
+    def _path(self, session_id: str) -> Path:
+        return self.root / conversation_key(session_id)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        folder = self.root / "conversations"
+        folder.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(folder / ".lock", "a") as handle:
+            if fcntl:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def get(self, session_id: str) -> Conversation | None:
+        try:
+            return json.loads(self._path(session_id).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def append_turn(
+        self, session_id: str, turn: tuple[Message, Message], max_turns: int
+    ) -> Conversation:
+        with self._locked():
+            current = self.get(session_id)
+            updated = apply_turn(current, session_id, turn, max_turns)
+            if updated is None:
+                assert current is not None
+                return current
+            path = self._path(session_id)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(updated, handle, ensure_ascii=False)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            return updated
+
+    def delete(self, session_id: str) -> bool:
+        with self._locked():
+            try:
+                self._path(session_id).unlink()
+            except FileNotFoundError:
+                return False
+            return True

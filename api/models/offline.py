@@ -1,0 +1,143 @@
+"""A deterministic responder that answers from the persona's own text, with no model at all."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from ..personas import Persona
+from . import Reply
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
+_STOPWORD_TEXT = """
+    a about after all also am an and any are as at be been but by can could did do does
+    doing for from had has have how i if in into is it its just like me might more most my
+    no not of on or our out please so some such tell than that the their them then there
+    these they this those to up us very was we were what when where which who whom why will
+    with would you your yours yourself hi hello hey thanks thank ok okay know give share
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+GREETINGS = frozenset({"hi", "hello", "hey", "morning", "afternoon", "evening"})
+AI_QUESTION = re.compile(r"\b(are|r) (you|u) (an? )?(ai|bot|robot|real|human|person|chatbot)\b")
+# Words visitors use for a fact, so "where do you live?" finds the location.
+FACT_KEYWORDS = {
+    "title": "role job position title current currently now moment work do",
+    "location": "based live located location city country where from",
+    "email": "email contact reach mail address",
+    "linkedin": "linkedin profile contact connect",
+    "specialties": "skills specialties expertise strengths good best stack technologies",
+    "years_experience": "years experience long career senior",
+    "education": "education degree study studied university school college",
+}
+
+
+def _stem(word: str) -> str:
+    # Crude but predictable: "certified" and "certifications" both become "certif".
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:6]
+
+
+def terms(text: str) -> list[str]:
+    """Lower-case content words, lightly stemmed."""
+    words = _WORD.findall(text.lower().replace("'s ", " "))
+    return [_stem(w) for w in words if len(w) > 1 and w not in STOPWORDS]
+
+
+def _fact_sentence(key: str, value: object) -> str:
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    value = str(value).rstrip(".")
+    sentences = {
+        "title": f"I work as {value}.",
+        "location": f"I'm based in {value}.",
+        "email": f"You can reach me at {value}.",
+        "linkedin": f"You can find me on LinkedIn: {value}",
+        "specialties": f"My specialties: {value}.",
+        "years_experience": f"I have {value} years of professional experience.",
+        "education": f"Education: {value}.",
+    }
+    return sentences.get(key, f"{key.replace('_', ' ').capitalize()}: {value}.")
+
+
+def passages(persona: Persona) -> list[tuple[str, str]]:
+    """Split the persona into (text shown, text searched) passages."""
+    found: list[tuple[str, str]] = []
+    for key, value in persona.facts.items():
+        if key in ("name", "full_name", "public") or value in (None, "", []):
+            continue
+        sentence = _fact_sentence(key, value)
+        found.append((sentence, f"{sentence} {FACT_KEYWORDS.get(key, key.replace('_', ' '))}"))
+    for block in re.split(r"\n\s*\n", persona.summary):
+        text = " ".join(line.lstrip("#-* ").strip() for line in block.splitlines()).strip()
+        if text:
+            found.append((text, text))
+    for _name, document in persona.documents:
+        for heading, sentence in document_sentences(document):
+            found.append((sentence, f"{heading} {sentence}"))
+    return found
+
+
+def document_sentences(text: str) -> list[tuple[str, str]]:
+    """(heading, sentence) pairs of extracted PDF text, with wrapped lines re-joined."""
+    sentences: list[tuple[str, str]] = []
+    chunk: list[str] = []
+    heading = ""
+    for line in [*text.splitlines(), ""]:
+        if len(line.split()) <= 3 and "." not in line:  # a heading or a blank line ends a chunk
+            joined = " ".join(chunk)
+            sentences += [(heading, s) for s in _SENTENCE_END.split(joined) if len(s.split()) >= 4]
+            chunk, heading = [], line.strip()
+        else:
+            chunk.append(line.strip())
+    return sentences
+
+
+class OfflineModel:
+    """Picks the persona passages that best match the question; says so when nothing does."""
+
+    name = "offline"
+
+    def __init__(self, persona: Persona) -> None:
+        self.persona = persona
+        self.passages = passages(persona)
+        self.index = [Counter(terms(searched)) for _shown, searched in self.passages]
+        frequency = Counter(t for counts in self.index for t in counts)
+        self.idf = {t: math.log(1 + len(self.index) / n) for t, n in frequency.items()}
+
+    def reply(self, system: str, messages: list[dict[str, str]]) -> Reply:
+        question = messages[-1]["content"] if messages else ""
+        return Reply(self.answer(question), input_tokens=0, output_tokens=0)
+
+    def answer(self, question: str) -> str:
+        """Answer one question from the persona's text alone."""
+        name = self.persona.name
+        lowered = question.lower()
+        if AI_QUESTION.search(lowered):
+            return (
+                f"I'm {name}'s AI twin, not {name} in person. I answer from what {name} wrote "
+                f"about their work; for anything that needs {name}, please contact them directly."
+            )
+        wanted = set(terms(question))
+        scored = sorted(
+            (
+                (sum(self.idf[t] for t in wanted & counts.keys()), i)
+                for i, counts in enumerate(self.index)
+            ),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        best = [i for score, i in scored[:2] if score > 0 and score >= scored[0][0] * 0.6]
+        if not best:
+            if not wanted or set(_WORD.findall(lowered)) & GREETINGS:
+                return (
+                    f"Hi! I'm {name}'s AI twin, running in offline mode. Ask me about "
+                    f"{name}'s work, skills or background."
+                )
+            return (
+                "I'm running in offline mode and answer only from my notes, and they don't "
+                "cover that, so I don't know. Try asking about my work, skills or background."
+            )
+        answer = " ".join(self.passages[i][0] for i in sorted(best))
+        return f"(Offline mode: answering from my notes.) {answer}"

@@ -1,0 +1,161 @@
+"""Load a persona folder, or the compiled document built from it, into one immutable Persona."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+AVATAR_NAMES = ("avatar.png", "avatar.jpg", "avatar.webp")
+MAX_STARTERS = 8
+# Facts GET /api/profile may show when facts.json has no "public" list.
+DEFAULT_PUBLIC = ("title", "location")
+
+
+class PersonaError(ValueError):
+    """The persona is missing or malformed; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A person's facts and voice, as the prompt and the offline responder use them."""
+
+    facts: dict[str, Any]
+    summary: str
+    style: str
+    documents: tuple[tuple[str, str], ...]  # (file name, extracted text)
+    starters: tuple[str, ...]
+    avatar: str | None
+
+    @property
+    def name(self) -> str:
+        return str(self.facts["name"])
+
+    @property
+    def full_name(self) -> str:
+        return str(self.facts["full_name"])
+
+    def profile(self) -> dict[str, Any]:
+        """The public card: only facts listed in `public` beyond the names."""
+        public = set(self.facts.get("public", DEFAULT_PUBLIC))
+        return {
+            "name": self.name,
+            "full_name": self.full_name,
+            "title": self.facts.get("title") if "title" in public else None,
+            "location": self.facts.get("location") if "location" in public else None,
+            "avatar_url": f"/{self.avatar}" if self.avatar else None,
+            "starters": list(self.starters[:4]),
+        }
+
+
+def _read_text(path: Path, required: bool = True) -> str:
+    if not path.is_file():
+        if required:
+            raise PersonaError(f"{path}: file is missing")
+        return ""
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        raise PersonaError(f"{path}: not valid UTF-8 text") from None
+    if required and not text:
+        raise PersonaError(f"{path}: file is empty")
+    return text
+
+
+def _check_facts(facts: Any, source: Path) -> dict[str, Any]:
+    if not isinstance(facts, dict):
+        raise PersonaError(f"{source}: facts must be a JSON object")
+    for key in ("full_name", "name"):
+        if not isinstance(facts.get(key), str) or not facts[key].strip():
+            raise PersonaError(f"{source}: '{key}' is required and must be a non-empty string")
+    public = facts.get("public", list(DEFAULT_PUBLIC))
+    if not isinstance(public, list) or not all(isinstance(p, str) for p in public):
+        raise PersonaError(f"{source}: 'public' must be a list of fact names")
+    return facts
+
+
+def _extract_pdf(path: Path) -> str:
+    from pypdf import PdfReader  # build time only: never imported when serving a request
+    from pypdf.errors import PyPdfError
+
+    try:
+        pages = [page.extract_text() or "" for page in PdfReader(path).pages]
+    except (PyPdfError, OSError, ValueError) as exc:
+        raise PersonaError(f"{path}: cannot read PDF ({exc.__class__.__name__})") from None
+    return "\n".join(
+        " ".join(line.split()) for p in pages for line in p.splitlines() if line.strip()
+    )
+
+
+def find_avatar(folder: Path) -> Path | None:
+    """Return the persona's avatar image, if it has one."""
+    for name in AVATAR_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def compile_persona(folder: Path) -> dict[str, Any]:
+    """Read a persona folder (PDFs included) into one JSON-serialisable document."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PersonaError(f"{folder}: persona folder not found")
+    facts_file = folder / "facts.json"
+    try:
+        facts = json.loads(_read_text(facts_file))
+    except json.JSONDecodeError as exc:
+        raise PersonaError(f"{facts_file}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    starters = [s.strip() for s in _read_text(folder / "starters.txt", False).splitlines()]
+    avatar = find_avatar(folder)
+    return {
+        "format": FORMAT_VERSION,
+        "facts": _check_facts(facts, facts_file),
+        "summary": _read_text(folder / "summary.md"),
+        "style": _read_text(folder / "style.md"),
+        "documents": [[pdf.name, _extract_pdf(pdf)] for pdf in sorted(folder.glob("*.pdf"))],
+        "starters": [s for s in starters if s][:MAX_STARTERS],
+        "avatar": avatar.name if avatar else None,
+    }
+
+
+def write_compiled_persona(folder: Path, dest: Path) -> Path:
+    """Compile a persona folder into a JSON file (stable bytes for the same input)."""
+    document = compile_persona(folder)
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    return dest
+
+
+def _from_document(doc: Any, source: Path) -> Persona:
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_VERSION:
+        raise PersonaError(f"{source}: not a compiled persona (format {FORMAT_VERSION})")
+    try:
+        return Persona(
+            facts=_check_facts(doc["facts"], source),
+            summary=str(doc["summary"]),
+            style=str(doc["style"]),
+            documents=tuple((str(n), str(t)) for n, t in doc.get("documents", [])),
+            starters=tuple(str(s) for s in doc.get("starters", [])),
+            avatar=doc.get("avatar"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PersonaError(f"{source}: malformed compiled persona ({exc})") from None
+
+
+def load_persona(path: Path) -> Persona:
+    """Load a persona from its folder or from a compiled .json file."""
+    path = Path(path)
+    if path.is_dir():
+        return _from_document(compile_persona(path), path)
+    if not path.is_file():
+        raise PersonaError(
+            f"{path}: persona not found (expected a folder or a compiled .json file)"
+        )
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PersonaError(f"{path}: invalid JSON ({exc.__class__.__name__})") from None
+    return _from_document(doc, path)

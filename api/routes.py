@@ -1,0 +1,57 @@
+"""The HTTP API of DESIGN 3, all under /api."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from .errors import NotFound
+from .validation import check_session_id, parse_chat, read_json_object
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _twin():
+    return current_app.extensions["twin"]
+
+
+@bp.get("/health")
+def health() -> Response:
+    twin = _twin()
+    return jsonify(status="ok", model=twin.config.model_id, memory=twin.store.kind)
+
+
+@bp.get("/profile")
+def profile() -> Response:
+    return jsonify(_twin().persona.profile())
+
+
+@bp.post("/chat")
+def chat() -> Response:
+    twin = _twin()
+    body = read_json_object(request, twin.config.max_body_bytes)
+    message, session_id, message_id = parse_chat(body, twin.config.max_message_chars)
+    session_id = session_id or str(uuid.uuid4())
+    message_id = message_id or str(uuid.uuid4())
+    g.session_id, g.model_name = session_id, twin.model.name
+    result = twin.chat.turn(session_id, message_id, message)
+    g.reply = result.reply
+    return jsonify(response=result.text, session_id=session_id, message_id=message_id)
+
+
+@bp.get("/conversation/<path:session_id>")
+def get_conversation(session_id: str) -> Response:
+    g.session_id = check_session_id(session_id)
+    conversation = _twin().store.get(session_id)
+    if conversation is None:
+        raise NotFound("There is no conversation with that id.")
+    return jsonify(session_id=session_id, messages=conversation["messages"])
+
+
+@bp.delete("/conversation/<path:session_id>")
+def delete_conversation(session_id: str) -> Response:
+    g.session_id = check_session_id(session_id)
+    if not _twin().store.delete(session_id):
+        raise NotFound("There is no conversation with that id.")
+    return Response(status=204)

@@ -1,0 +1,189 @@
+"""BedrockModel against botocore's Stubber, which checks requests against the real service model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import boto3
+import pytest
+from botocore.exceptions import ReadTimeoutError
+from botocore.stub import ANY, Stubber
+
+from api import create_app
+from api.models.bedrock import BedrockModel, strip_thinking, to_converse_messages
+from tests.conftest import make_config, stored_files
+
+MODEL = "us.amazon.nova-micro-v1:0"
+UUID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
+
+
+def converse_response(text: str, input_tokens: int = 120, output_tokens: int = 30) -> dict:
+    return {
+        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "stopReason": "end_turn",
+        "usage": {
+            "inputTokens": input_tokens,
+            "outputTokens": output_tokens,
+            "totalTokens": input_tokens + output_tokens,
+        },
+        "metrics": {"latencyMs": 321},
+    }
+
+
+@pytest.fixture
+def bedrock():
+    client = boto3.client(
+        "bedrock-runtime",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def bedrock_app(tmp_path, bedrock):
+    client, stubber = bedrock
+    config = make_config(
+        tmp_path, TWIN_MODEL_ID=MODEL, TWIN_HISTORY_MESSAGES="4", TWIN_MAX_TOKENS="400"
+    )
+    app = create_app(config, bedrock_client=client)
+    app.extensions["twin"].chat.today = lambda: date(2026, 11, 24)
+    return app, stubber, config
+
+
+def test_converse_request_shape_system_prompt_and_window(bedrock_app):
+    app, stubber, _config = bedrock_app
+    client = app.test_client()
+    sent: list[dict] = []
+    for i in range(4):
+        stubber.add_response(
+            "converse",
+            converse_response(f"answer {i}"),
+            {"modelId": MODEL, "system": ANY, "messages": ANY, "inferenceConfig": ANY},
+        )
+    stubber.add_response(
+        "converse",
+        converse_response("answer 4"),
+        {
+            "modelId": MODEL,
+            "system": ANY,
+            "messages": [
+                {"role": "user", "content": [{"text": "question 2"}]},
+                {"role": "assistant", "content": [{"text": "answer 2"}]},
+                {"role": "user", "content": [{"text": "question 3"}]},
+                {"role": "assistant", "content": [{"text": "answer 3"}]},
+                {"role": "user", "content": [{"text": "question 4"}]},
+            ],
+            "inferenceConfig": {"maxTokens": 400, "temperature": 0.7, "topP": 0.9},
+        },
+    )
+    app.extensions["twin"].model.client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
+    )
+    for i in range(5):
+        response = client.post("/api/chat", json={"message": f"question {i}", "session_id": UUID})
+        assert response.json["response"] == f"answer {i}"
+
+    system = sent[-1]["system"]
+    assert len(system) == 1
+    prompt = system[0]["text"]
+    assert "Ada Marlowe" in prompt and "2026-11-24" in prompt
+    assert "Tidewater Logistics" in prompt  # the summary
+    assert "Certified Kubernetes Administrator" in prompt  # text extracted from the PDF
+    assert "don't know" in prompt and "AI twin" in prompt
+    # The system prompt is never smuggled in as a user turn.
+    assert all(
+        "Rules you always follow" not in m["content"][0]["text"] for m in sent[-1]["messages"]
+    )
+    assert len(client.get(f"/api/conversation/{UUID}").json["messages"]) == 10
+
+
+def test_thinking_blocks_are_stripped(bedrock_app):
+    app, stubber, _ = bedrock_app
+    stubber.add_response(
+        "converse",
+        converse_response(
+            "<thinking>The visitor wants the location.</thinking>I'm based in Lisbon."
+        ),
+    )
+    response = app.test_client().post("/api/chat", json={"message": "Where?"})
+    assert response.json["response"] == "I'm based in Lisbon."
+
+
+@pytest.mark.parametrize(
+    ("aws_code", "http_status", "api_code", "retry_after"),
+    [
+        ("ThrottlingException", 429, "rate_limited", True),
+        ("ServiceQuotaExceededException", 429, "rate_limited", True),
+        ("ValidationException", 502, "model_error", False),
+        ("AccessDeniedException", 502, "model_error", False),
+        ("ResourceNotFoundException", 502, "model_error", False),
+        ("ModelNotReadyException", 502, "model_error", False),
+        ("ModelErrorException", 502, "model_error", False),
+        ("ModelTimeoutException", 503, "model_unavailable", True),
+        ("ServiceUnavailableException", 503, "model_unavailable", True),
+        ("InternalServerException", 503, "model_unavailable", True),
+    ],
+)
+def test_bedrock_errors_map_to_statuses(bedrock_app, aws_code, http_status, api_code, retry_after):
+    app, stubber, config = bedrock_app
+    stubber.add_client_error(
+        "converse",
+        service_error_code=aws_code,
+        service_message="arn:aws:bedrock:secret detail",
+        http_status_code=400,
+    )
+    response = app.test_client().post("/api/chat", json={"message": "hi", "session_id": UUID})
+    assert response.status_code == http_status
+    assert response.json["error"]["code"] == api_code
+    assert ("Retry-After" in response.headers) is retry_after
+    assert "arn:aws" not in response.get_data(as_text=True)
+    assert stored_files(config) == []  # a failed turn saves nothing
+
+
+def test_timeout_is_503():
+    class TimingOut:
+        def converse(self, **_kwargs):
+            raise ReadTimeoutError(endpoint_url="https://bedrock-runtime")
+
+    model = BedrockModel(TimingOut(), MODEL, 100)
+    with pytest.raises(Exception) as caught:
+        model.reply("system", [{"role": "user", "content": "hi"}])
+    assert caught.value.status == 503
+
+
+def test_empty_model_output_is_model_error(bedrock_app):
+    app, stubber, _ = bedrock_app
+    stubber.add_response("converse", converse_response("<thinking>only thoughts</thinking>"))
+    assert app.test_client().post("/api/chat", json={"message": "hi"}).status_code == 502
+
+
+def test_messages_alternate_starting_with_the_user():
+    shaped = to_converse_messages(
+        [
+            {"role": "assistant", "content": "orphan reply cut by the window"},
+            {"role": "user", "content": "a"},
+            {"role": "user", "content": "b"},
+            {"role": "assistant", "content": "c"},
+            {"role": "user", "content": "d"},
+        ]
+    )
+    assert [m["role"] for m in shaped] == ["user", "assistant", "user"]
+    assert shaped[0]["content"] == [{"text": "a\n\nb"}]
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<thinking>x</thinking>Hello", "Hello"),
+        ("<THINKING>\nmulti\nline\n</THINKING>\n\nHi there", "Hi there"),
+        ("Answer <thinking>aside</thinking>continues", "Answer continues"),
+        ("<thinking>never closed", ""),
+        ("No thinking at all", "No thinking at all"),
+    ],
+)
+def test_strip_thinking(raw, clean):
+    assert strip_thinking(raw) == clean

@@ -1,0 +1,62 @@
+"""One structured log line per request, without message text or session ids in clear."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from api.logs import JsonFormatter
+
+SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
+
+
+@pytest.fixture
+def log_lines():
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Keep()
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger("twin").addHandler(handler)
+    yield lines
+    logging.getLogger("twin").removeHandler(handler)
+
+
+def test_one_json_line_per_request_without_secrets(client, log_lines):
+    client.post("/api/chat", json={"message": "My secret question about Lisbon", "session_id": SID})
+    client.get(f"/api/conversation/{SID}")
+    client.get("/api/nope")
+    assert len(log_lines) == 3
+    records = [json.loads(line) for line in log_lines]
+    chat = records[0]
+    assert chat["route"] == "/api/chat" and chat["status"] == 200 and chat["method"] == "POST"
+    assert chat["model"] == "offline"
+    assert {
+        "request_id",
+        "duration_ms",
+        "input_tokens",
+        "output_tokens",
+        "model_latency_ms",
+    } <= chat.keys()
+    assert chat["session"] and chat["session"] != SID
+    assert records[2]["status"] == 404
+    for line in log_lines:
+        assert "secret question" not in line
+        assert SID not in line
+
+
+def test_unhandled_error_is_logged_with_trace_and_request_id(client, app, log_lines):
+    def explode(*_args):
+        raise RuntimeError("boom")
+
+    app.extensions["twin"].chat.turn = explode
+    response = client.post("/api/chat", json={"message": "hi"})
+    error = json.loads(log_lines[0])
+    assert error["level"] == "ERROR"
+    assert "RuntimeError: boom" in error["exception"]
+    assert error["request_id"] == response.headers["X-Request-Id"]

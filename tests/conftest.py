@@ -1,0 +1,57 @@
+"""Fixtures shared by the API, memory, persona and handler tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api import create_app
+from api.config import Config
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_PERSONA = REPO / "api" / "persona"
+
+
+def make_config(tmp_path: Path, **env: str) -> Config:
+    """A Config read from a clean environment: offline model, files under tmp_path."""
+    return Config.from_env({"TWIN_MEMORY_DIR": str(tmp_path / "memory"), **env})
+
+
+def stored_files(config: Config) -> list[Path]:
+    """Every conversation file the file store has written."""
+    folder = config.memory_dir / "conversations"
+    return sorted(folder.glob("*.json")) if folder.exists() else []
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def app(config: Config):
+    app = create_app(config)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def chat(client):
+    """POST a chat message and return the response."""
+
+    def send(message: str = "Where are you based?", **fields: Any):
+        return client.post(
+            "/api/chat",
+            data=json.dumps({"message": message, **fields}),
+            content_type="application/json",
+        )
+
+    return send

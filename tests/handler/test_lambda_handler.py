@@ -1,0 +1,131 @@
+"""The Lambda entry, fed recorded API Gateway payload-1.0 events."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from api import lambda_handler
+
+EVENTS = Path(__file__).resolve().parent.parent / "events"
+SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
+
+
+def load(name: str) -> dict:
+    return json.loads((EVENTS / name).read_text())
+
+
+def context(request_id: str = "c0ffee00-1111-4222-8333-444455556666") -> SimpleNamespace:
+    return SimpleNamespace(
+        aws_request_id=request_id,
+        function_name="twin-api",
+        get_remaining_time_in_millis=lambda: 29_000,
+    )
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(monkeypatch, tmp_path):
+    monkeypatch.setenv("TWIN_MEMORY_DIR", str(tmp_path / "memory"))
+    monkeypatch.delenv("TWIN_MODEL_ID", raising=False)
+    monkeypatch.delenv("TWIN_MEMORY_BUCKET", raising=False)
+    lambda_handler.get_app.cache_clear()
+    yield
+    lambda_handler.get_app.cache_clear()
+
+
+def call(name: str, request_id: str = "c0ffee00-1111-4222-8333-444455556666") -> tuple[dict, dict]:
+    response = lambda_handler.handler(load(name), context(request_id))
+    assert isinstance(response["statusCode"], int)
+    body = json.loads(response["body"]) if response["body"] else None
+    return response, body
+
+
+def test_health():
+    response, body = call("health.json")
+    assert response["statusCode"] == 200
+    assert body == {"status": "ok", "model": "offline", "memory": "file"}
+    assert response["headers"]["X-Request-Id"] == "c0ffee00-1111-4222-8333-444455556666"
+    assert response["headers"]["Cache-Control"] == "no-store"
+    assert response["isBase64Encoded"] is False
+
+
+def test_profile():
+    response, body = call("profile.json")
+    assert response["statusCode"] == 200
+    assert body["full_name"] == "Ada Marlowe"
+
+
+def test_chat_then_history_then_delete():
+    response, body = call("chat.json")
+    assert response["statusCode"] == 200
+    assert body["session_id"] == SID and "Lisbon" in body["response"]
+
+    response, body = call("chat_base64.json")
+    assert response["statusCode"] == 200
+    assert "Certified" in body["response"]
+
+    response, body = call("conversation_get.json")
+    assert response["statusCode"] == 200
+    assert len(body["messages"]) == 4
+
+    response, body = call("conversation_delete.json")
+    assert response["statusCode"] == 204
+    response, body = call("conversation_get.json")
+    assert response["statusCode"] == 404
+
+
+def test_retry_of_the_same_event_is_answered_from_memory():
+    first = call("chat.json")[1]
+    again = call("chat.json", request_id="other")[1]
+    assert again == first
+    assert len(call("conversation_get.json")[1]["messages"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "code"),
+    [
+        ("chat_bad_json.json", 400, "bad_request"),
+        ("conversation_traversal.json", 400, "invalid_session"),
+        ("unknown_route.json", 404, "not_found"),
+    ],
+)
+def test_errors_keep_the_shape_and_request_id(name, status, code):
+    response, body = call(name, request_id="req-123")
+    assert response["statusCode"] == status
+    assert body["error"]["code"] == code
+    assert body["error"]["request_id"] == "req-123"
+
+
+def test_payload_v2_event_is_a_500_json_error_and_a_clear_log(caplog_twin):
+    response, body = call("payload_v2.json", request_id="req-v2")
+    assert response["statusCode"] == 500
+    assert body["error"]["code"] == "internal"
+    assert body["error"]["request_id"] == "req-v2"
+    assert "payload_format_version" not in response["body"]
+    [line] = [r for r in caplog_twin if r.levelno == logging.ERROR]
+    assert "payload_format_version='1.0'" in line.getMessage()
+
+
+@pytest.mark.parametrize("event", [None, [], "GET /api/health", {"path": "/api/health"}])
+def test_garbage_events_do_not_crash(event):
+    response = lambda_handler.handler(event, context())
+    assert response["statusCode"] == 500
+    assert json.loads(response["body"])["error"]["code"] == "internal"
+
+
+@pytest.fixture
+def caplog_twin():
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    logging.getLogger("twin").addHandler(handler)
+    yield records
+    logging.getLogger("twin").removeHandler(handler)
