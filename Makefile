@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format benchmark persona clean
+.PHONY: install run test lint format benchmark bootstrap clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Package size and the handler's cold-start time, printed (builds the Lambda package).
+benchmark: $(STAMP)
+	$(BIN)/python -m infra.benchmark
+
+# One-time, per AWS account: state bucket, secrets key, GitHub OIDC provider.
+bootstrap: $(STAMP)
+	$(BIN)/python -m infra.bootstrap --region "$(REGION)" --github-repo "$(REPO)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

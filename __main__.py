@@ -1,0 +1,43 @@
+"""The twin on AWS: a private site behind CloudFront and a Flask API on Lambda, per stack."""
+
+import pulumi
+
+from infra import cdn, domain, identity, package, site
+from infra.api import http_api
+from infra.arns import Arns
+from infra.function import chat_function
+from infra.memory import memory_bucket
+from infra.settings import read_settings
+
+settings = read_settings()
+arns = Arns.current(settings)
+
+memory = memory_bucket(settings)
+boundary = identity.function_boundary(settings, arns)
+code = package.build_package(settings.persona_dir, settings.python_version)
+chat = chat_function(settings, arns, pulumi.FileArchive(str(code)), memory.bucket, boundary)
+api = http_api(settings, chat.function)
+
+site_files = site.site_bucket(settings)
+zone_id = domain.hosted_zone_id(settings) if settings.domain else None
+certificate_arn = domain.validated_certificate(settings, zone_id) if zone_id else None
+distribution = cdn.distribution(settings, site_files.bucket, api.api_endpoint, certificate_arn)
+site.allow_distribution(site_files, distribution, settings)
+if zone_id:
+    domain.alias_records(settings, zone_id, distribution)
+
+deploy_role = identity.deploy_role(settings, arns, boundary, zone_id)
+
+site_url = (
+    pulumi.Output.from_input(f"https://{settings.domain}")
+    if settings.domain
+    else pulumi.Output.concat("https://", distribution.domain_name)
+)
+pulumi.export("siteUrl", site_url)
+pulumi.export("apiUrl", pulumi.Output.concat(site_url, "/api"))
+pulumi.export("distributionId", distribution.id)
+pulumi.export("siteBucket", site_files.bucket.bucket)
+pulumi.export("memoryBucket", memory.bucket.bucket)
+pulumi.export("functionName", chat.function.name)
+pulumi.export("deployRoleArn", deploy_role.arn)
+pulumi.export("logGroupName", chat.log_group.name)

@@ -1,0 +1,1 @@
+"""The Pulumi program's components: one module per part of the stack."""

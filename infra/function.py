@@ -1,0 +1,114 @@
+"""The chat function: its least-privilege role, its log group and the Lambda itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.arns import Arns
+from infra.package import PERSONA_FILE
+from infra.policies import allow, assume_role, document
+from infra.settings import OFFLINE_MODEL, PROFILE_REGIONS, Settings
+
+HANDLER = "api.lambda_handler.handler"
+TASK_ROOT = "/var/task"
+
+
+def bedrock_resources(settings: Settings, arns: Arns) -> list[pulumi.Output[str]]:
+    """ARNs `bedrock:InvokeModel` needs: the inference profile and the model(s) it routes to."""
+    geography, _, base_model = settings.model_id.partition(".")
+    if geography not in PROFILE_REGIONS:
+        return [arns.arn("bedrock", f"foundation-model/{settings.model_id}",
+                         region=settings.region, account=False)]
+    return [
+        arns.arn("bedrock", f"inference-profile/{settings.model_id}", region=settings.region),
+        # A cross-region profile may serve the request from any region of its geography.
+        arns.arn("bedrock", f"foundation-model/{base_model}", region="*", account=False),
+    ]
+
+
+def function_policy(settings: Settings, arns: Arns, memory_bucket: aws.s3.Bucket,
+                    log_group: aws.cloudwatch.LogGroup) -> list[dict]:
+    """The function's statements: the model, its conversations, its own log group."""
+    statements = [
+        allow("ReadAndWriteConversations", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+              [pulumi.Output.concat(memory_bucket.arn, "/conversations/*")]),
+        # Without ListBucket a missing conversation reads as 403 instead of 404.
+        allow("ListConversations", ["s3:ListBucket"], [memory_bucket.arn]),
+        allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
+              [pulumi.Output.concat(log_group.arn, ":*")]),
+    ]
+    if settings.model_id != OFFLINE_MODEL:
+        # Converse is authorised by InvokeModel; there is no bedrock:Converse action.
+        statements.insert(0, allow("InvokeConfiguredModel", ["bedrock:InvokeModel"],
+                                   bedrock_resources(settings, arns)))
+    return statements
+
+
+@dataclass(frozen=True)
+class ChatFunction:
+    """The function and the log group it writes to."""
+
+    function: aws.lambda_.Function
+    log_group: aws.cloudwatch.LogGroup
+
+
+def chat_function(
+    settings: Settings,
+    arns: Arns,
+    code: pulumi.Archive,
+    memory_bucket: aws.s3.Bucket,
+    boundary: aws.iam.Policy,
+) -> ChatFunction:
+    """Create the function with its role, log group and TWIN_* environment."""
+    log_group = aws.cloudwatch.LogGroup(
+        f"{settings.prefix}-function-log",
+        name=f"/{settings.prefix}/function",
+        retention_in_days=settings.log_retention_days,
+        tags=settings.tags,
+    )
+    role = aws.iam.Role(
+        f"{settings.prefix}-function-role",
+        description=f"twin {settings.stack} chat function",
+        assume_role_policy=assume_role({"Service": "lambda.amazonaws.com"}, "sts:AssumeRole"),
+        permissions_boundary=boundary.arn,
+        tags=settings.tags,
+    )
+    policy = aws.iam.RolePolicy(
+        f"{settings.prefix}-function-policy",
+        role=role.id,
+        policy=document(*function_policy(settings, arns, memory_bucket, log_group)),
+        opts=pulumi.ResourceOptions(parent=role),
+    )
+    variables = {
+        "TWIN_MODEL_ID": settings.model_id,
+        "TWIN_BEDROCK_REGION": settings.region,
+        "TWIN_MEMORY_BUCKET": memory_bucket.bucket,
+        "TWIN_PERSONA": f"{TASK_ROOT}/{PERSONA_FILE}",
+    }
+    if settings.allowed_origins:
+        variables["TWIN_ALLOWED_ORIGINS"] = ",".join(settings.allowed_origins)
+    function = aws.lambda_.Function(
+        f"{settings.prefix}-chat",
+        description=f"twin {settings.stack} chat API",
+        runtime=settings.lambda_runtime,
+        architectures=["arm64"],
+        handler=HANDLER,
+        code=code,
+        role=role.arn,
+        memory_size=settings.lambda_memory_mb,
+        timeout=settings.lambda_timeout_seconds,
+        environment={"variables": variables},
+        logging_config={
+            "log_format": "JSON",
+            "log_group": log_group.name,
+            "application_log_level": "INFO",
+            "system_log_level": "WARN",
+        },
+        tags=settings.tags,
+        # The role's policy must exist before the first cold start reads the model or bucket.
+        opts=pulumi.ResourceOptions(depends_on=[policy, log_group]),
+    )
+    return ChatFunction(function, log_group)

@@ -1,0 +1,84 @@
+"""Resources that appear only when their config is set: custom domain, CORS, offline model."""
+
+from __future__ import annotations
+
+import json
+
+from tests.infra.stack_runs import program_for, run_program
+
+DOMAIN = {"twin:domain": "twin.example.com", "twin:hostedZone": "example.com"}
+
+
+def test_custom_domain_gets_a_us_east_1_certificate_and_aliases() -> None:
+    program = program_for("prod", **DOMAIN)
+    certificate = program.one("aws:acm/certificate:Certificate")["state"]
+    assert certificate["domainName"] == "twin.example.com"
+    assert certificate["validationMethod"] == "DNS"
+    assert certificate["region"] == "us-east-1"
+    validation = program.one("aws:acm/certificateValidation:CertificateValidation")["state"]
+    assert validation["region"] == "us-east-1"
+    records = {r["name"]: r["state"] for r in program.of_type("aws:route53/record:Record")}
+    assert records["twin-prod-certificate-validation"]["type"] == "CNAME"
+    assert validation["validationRecordFqdns"] == [
+        records["twin-prod-certificate-validation"]["fqdn"]]
+    cdn = program.one("aws:cloudfront/distribution:Distribution")["state"]
+    for record_type in ("a", "aaaa"):
+        alias = records[f"twin-prod-alias-{record_type}"]
+        assert alias["type"] == record_type.upper() and alias["name"] == "twin.example.com"
+        assert alias["zoneId"] == "Z0MOCKZONE"
+        assert alias["aliases"] == [{"name": cdn["domainName"], "zoneId": cdn["hostedZoneId"],
+                                     "evaluateTargetHealth": False}]
+    assert cdn["aliases"] == ["twin.example.com"]
+    # The distribution uses the validation's ARN, so it waits until the certificate is issued.
+    assert cdn["viewerCertificate"]["acmCertificateArn"] == validation["certificateArn"]
+    assert cdn["viewerCertificate"]["sslSupportMethod"] == "sni-only"
+    assert program.outputs["siteUrl"] == "https://twin.example.com"
+    deploy = json.loads(program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")
+                        ["state"]["policy"])["Statement"]
+    dns = next(s for s in deploy if s["Sid"] == "Dns")
+    assert dns["Resource"] == ["arn:aws:route53:::hostedzone/Z0MOCKZONE"]
+
+
+def test_allowed_origins_configure_cors_on_the_api_and_the_app() -> None:
+    program = program_for("dev", **{"twin:allowedOrigins": "https://www.example.com"})
+    api = program.one("aws:apigatewayv2/api:Api")["state"]
+    assert api["corsConfiguration"]["allowOrigins"] == ["https://www.example.com"]
+    function = program.one("aws:lambda/function:Function")["state"]
+    variables = function["environment"]["variables"]
+    assert variables["TWIN_ALLOWED_ORIGINS"] == "https://www.example.com"
+
+
+def test_offline_model_gets_no_bedrock_access() -> None:
+    program = program_for("dev", **{"twin:modelId": "offline"})
+    policy = program.one("aws:iam/rolePolicy:RolePolicy", "-function-policy")["state"]["policy"]
+    actions = {a for s in json.loads(policy)["Statement"] for a in s["Action"]}
+    assert not any(a.startswith("bedrock:") for a in actions)
+
+
+def test_state_bucket_and_secrets_key_are_granted_only_when_named() -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-0123456789ab"
+    program = program_for("test", **{"twin:stateBucket": "acme-pulumi-state",
+                                     "twin:secretsKeyArn": key})
+    statements = json.loads(program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")
+                            ["state"]["policy"])["Statement"]
+    by_sid = {s["Sid"]: s for s in statements}
+    assert by_sid["StateObjects"]["Resource"] == ["arn:aws:s3:::acme-pulumi-state/.pulumi/*"]
+    assert by_sid["SecretsKey"]["Resource"] == [key]
+    plain = program_for("test")
+    plain_sids = {s["Sid"] for s in json.loads(plain.one(
+        "aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"])["Statement"]}
+    assert not plain_sids & {"StateBucket", "StateObjects", "SecretsKey"}
+
+
+def test_invalid_config_stops_the_program_with_a_clear_message() -> None:
+    result = run_program("dev", {"twin:modelId": "eu.amazon.nova-micro-v1:0"})
+    assert result.returncode == 3
+    assert "twin:modelId uses the 'eu.' inference profile, which does not serve us-east-1" in (
+        result.stderr)
+    assert "pulumi config set twin:modelId" in result.stderr
+
+
+def test_missing_account_config_is_named() -> None:
+    result = run_program("dev", {"twin:githubRepo": ""})
+    assert result.returncode == 3
+    assert "twin:githubRepo is not set" in result.stderr

@@ -1,0 +1,95 @@
+"""The config reader: defaults, stack values and the errors a user sees for bad values."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from infra.settings import KEYS, PROJECT_DIR, SettingsError, parse_settings
+
+GOOD = {
+    "githubRepo": "octo-org/twin",
+    "oidcProviderArn":
+        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+    "throttleBurst": "10", "throttleRate": "5", "memoryRetentionDays": "7",
+    "logRetentionDays": "14", "lambdaMemoryMb": "512", "lambdaTimeoutSeconds": "29",
+}
+
+
+def test_good_values_become_typed_settings() -> None:
+    settings = parse_settings(GOOD, "Dev_1", "us-west-2")
+    assert settings.throttle_burst == 10 and settings.throttle_rate == 5.0
+    assert settings.protect_data is False and settings.domain is None
+    assert settings.prefix == "twin-dev-1"
+    assert settings.tags == {"Project": "twin", "Stack": "Dev_1", "ManagedBy": "pulumi"}
+    assert settings.python_version == "3.13"
+    assert settings.model_id == "us.amazon.nova-micro-v1:0"
+
+
+@pytest.mark.parametrize(
+    ("change", "region", "message"),
+    [
+        ({"modelId": "us.amazon.nova-micro-v1:0"}, "eu-west-1", "does not serve eu-west-1"),
+        ({"modelId": "apac.amazon.nova-micro-v1:0"}, "us-east-1", "does not serve us-east-1"),
+        ({"modelId": "Nova Micro"}, "us-east-1", "is not a Bedrock model id"),
+        ({"throttleBurst": "-1"}, "us-east-1", "twin:throttleBurst must be a whole number"),
+        ({"throttleRate": ""}, "us-east-1", "twin:throttleRate is not set"),
+        ({"logRetentionDays": "13"}, "us-east-1", "twin:logRetentionDays must be one of"),
+        ({"lambdaTimeoutSeconds": "60"}, "us-east-1", "from 3 to 30"),
+        ({"protectData": "yes"}, "us-east-1", "twin:protectData must be true or false"),
+        ({"githubRepo": "just-a-name"}, "us-east-1", "twin:githubRepo is not valid"),
+        ({"oidcProviderArn": "arn:aws:iam::1:oidc-provider/x"}, "us-east-1",
+         "twin:oidcProviderArn is not valid"),
+        ({"domain": "twin.example.com"}, "us-east-1", "twin:hostedZone must be the Route 53"),
+        ({"domain": "twin.example.com", "hostedZone": "other.org"}, "us-east-1",
+         "twin:hostedZone must be the Route 53 zone that holds twin.example.com"),
+        ({"allowedOrigins": "http://insecure.example.com"}, "us-east-1", "twin:allowedOrigins"),
+        ({"personaDir": "no/such/folder"}, "us-east-1", "twin:personaDir has no facts.json"),
+        ({"priceClass": "PriceClass_Cheap"}, "us-east-1", "twin:priceClass must be one of"),
+        ({"secretsKeyArn": "alias/pulumi"}, "us-east-1", "twin:secretsKeyArn is not a KMS"),
+        ({}, "", "aws:region is not set"),
+    ],
+)
+def test_bad_values_name_the_key(change: dict, region: str, message: str) -> None:
+    with pytest.raises(SettingsError, match="pulumi config set") as error:
+        parse_settings({**GOOD, **change}, "dev", region)
+    assert message in str(error.value)
+
+
+def test_geography_prefixes_fit_their_regions() -> None:
+    for model, region in [("eu.amazon.nova-micro-v1:0", "eu-central-1"),
+                          ("apac.amazon.nova-micro-v1:0", "ap-southeast-2"),
+                          ("global.amazon.nova-micro-v1:0", "sa-east-1"),
+                          ("amazon.nova-micro-v1:0", "us-east-1"), ("offline", "eu-west-3")]:
+        assert parse_settings({**GOOD, "modelId": model}, "dev", region).model_id == model
+
+
+def test_pulumi_yaml_documents_every_key_the_program_reads() -> None:
+    project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())
+    assert project["name"] == "twin" and project["runtime"]["name"] == "python"
+    declared = project["config"]
+    assert set(declared) == set(KEYS)
+    for key, spec in declared.items():
+        assert spec["type"] in {"string", "integer", "boolean"}, key
+        assert len(spec["description"]) > 20, key
+    # The per-account keys have no default, so the CLI asks for them before anything runs.
+    assert {k for k, spec in declared.items() if "default" not in spec} == {
+        "githubRepo", "oidcProviderArn"}
+
+
+@pytest.mark.parametrize(
+    ("stack", "burst", "rate", "retention", "protect", "logs"),
+    [("dev", 10, 5, 7, False, 14), ("test", 10, 5, 7, False, 14),
+     ("prod", 20, 10, 365, True, 90)],
+)
+def test_stack_files_hold_each_environment(stack: str, burst: int, rate: int, retention: int,
+                                           protect: bool, logs: int) -> None:
+    config = yaml.safe_load((PROJECT_DIR / f"Pulumi.{stack}.yaml").read_text())["config"]
+    assert config["twin:throttleBurst"] == burst and config["twin:throttleRate"] == rate
+    assert config["twin:memoryRetentionDays"] == retention
+    assert config["twin:protectData"] is protect and config["twin:logRetentionDays"] == logs
+    declared = set(yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"])
+    assert {k.split(":", 1)[1] for k in config if k.startswith("twin:")} <= declared
+    values = {k.split(":", 1)[1]: str(v).lower() if isinstance(v, bool) else str(v)
+              for k, v in config.items() if k.startswith("twin:")}
+    parse_settings({**GOOD, **values}, stack, config["aws:region"])

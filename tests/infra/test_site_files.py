@@ -1,0 +1,67 @@
+"""The site upload plan: explicit types, pages revalidated, the assets they load hashed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra.site_files import IMMUTABLE, REVALIDATE, hashed_key, plan_site
+
+
+def make_site(root: Path, script: str = "console.log(1);") -> Path:
+    (root / "img").mkdir(parents=True)
+    (root / "index.html").write_text(
+        '<link rel="stylesheet" href="/app.css"><script type="module" src="app.js?x=1"></script>'
+        '<img src="img/logo.svg"><a href="https://example.com/app.js">x</a>'
+        '<link rel="icon" href="data:,">'
+    )
+    (root / "app.css").write_text("body { color: black; }")
+    (root / "app.js").write_text(script)
+    (root / "img" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (root / "robots.txt").write_text("User-agent: *\n")
+    (root / ".DS_Store").write_bytes(b"\0")
+    return root
+
+
+def test_pages_point_at_hashed_assets(tmp_path: Path) -> None:
+    plan = {f.key: f for f in plan_site(make_site(tmp_path))}
+    css, js = hashed_key("app.css", b"body { color: black; }"), hashed_key(
+        "app.js", b"console.log(1);")
+    logo = hashed_key("img/logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert set(plan) == {"index.html", css, js, logo, "robots.txt"}
+    page = plan["index.html"]
+    assert page.cache_control == REVALIDATE and page.content_type == "text/html; charset=utf-8"
+    assert f'href="/{css}"' in page.text and f'src="{js}?x=1"' in page.text
+    assert f'src="{logo}"' in page.text
+    # External and data URLs are left alone.
+    assert 'href="https://example.com/app.js"' in page.text and 'href="data:,"' in page.text
+    assert plan[js].cache_control == IMMUTABLE and plan[js].source == tmp_path / "app.js"
+    assert plan[js].content_type == "text/javascript; charset=utf-8"
+    assert plan[logo].content_type == "image/svg+xml"
+    # A file no page loads keeps its name and is revalidated.
+    assert plan["robots.txt"].cache_control == REVALIDATE
+
+
+def test_a_changed_script_gets_a_new_name_and_a_new_page(tmp_path: Path) -> None:
+    before = {f.key: f for f in plan_site(make_site(tmp_path / "a"))}
+    after = {f.key: f for f in plan_site(make_site(tmp_path / "b", "console.log(2);"))}
+    new_keys = set(after) - set(before)
+    assert len(new_keys) == 1 and next(iter(new_keys)).startswith("app.")
+    assert before["index.html"].text != after["index.html"].text
+
+
+def test_avatar_keeps_its_public_name(tmp_path: Path) -> None:
+    avatar = tmp_path / "persona" / "avatar.webp"
+    avatar.parent.mkdir()
+    avatar.write_bytes(b"RIFF")
+    plan = {f.key: f for f in plan_site(make_site(tmp_path / "site"), avatar)}
+    assert plan["avatar.webp"].content_type == "image/webp"
+    assert plan["avatar.webp"].cache_control == REVALIDATE
+
+
+def test_unknown_file_types_are_refused(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "notes.xyz").write_text("?")
+    with pytest.raises(ValueError, match=r"notes\.xyz: no content type"):
+        plan_site(site)

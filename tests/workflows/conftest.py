@@ -1,0 +1,37 @@
+"""The repository's GitHub Actions workflows, parsed, and the checkers installed beside Python."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+BIN = Path(sys.executable).parent
+
+
+def load(name: str) -> dict:
+    """Parse a workflow; YAML 1.1 reads the key `on` as True, so put it back."""
+    workflow = yaml.safe_load((WORKFLOWS / name).read_text())
+    if True in workflow:
+        workflow["on"] = workflow.pop(True)
+    return workflow
+
+
+@pytest.fixture(scope="session")
+def workflows() -> dict[str, dict]:
+    return {path.name: load(path.name) for path in sorted(WORKFLOWS.glob("*.yml"))}
+
+
+@pytest.fixture(scope="session")
+def tool():
+    """The path of a command-line checker installed in this virtualenv."""
+
+    def find(name: str) -> Path:
+        path = BIN / name
+        assert path.exists(), f"{name} is not installed beside {sys.executable}; run make install"
+        return path
+
+    return find
