@@ -1,0 +1,72 @@
+"""The local server: the API plus the static page and the persona's avatar, from one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response, request, send_file
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from . import create_app
+from .config import Config
+from .csp import PAGE_SECURITY_HEADERS
+from .errors import NotFound, error_response
+from .personas import find_avatar
+
+SITE_DIR = Path(__file__).resolve().parent.parent / "site"
+
+# Every file the page is made of; nothing else under site/ (or anywhere) is ever served.
+SITE_FILES = {
+    "/": ("index.html", "text/html"),
+    "/app.css": ("app.css", "text/css"),
+    "/app.js": ("app.js", "text/javascript"),
+}
+
+
+def _page_response(path: Path, mimetype: str) -> Response:
+    # no-cache: the browser revalidates, so an edited file shows on the next reload.
+    response = send_file(path, mimetype=mimetype, max_age=0, conditional=True, etag=True)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers.update(PAGE_SECURITY_HEADERS)
+    return response
+
+
+def _avatar_folder(persona_path: Path) -> Path:
+    # A compiled persona file sits where its folder's avatar would be looked for.
+    return persona_path if persona_path.is_dir() else persona_path.parent
+
+
+def create_local_app(config: Config | None = None, site_dir: Path = SITE_DIR) -> Flask:
+    """Build the API app and add the page's routes to it, as `python -m api` serves them."""
+    config = config or Config.from_env()
+    app = create_app(config)
+    site_dir = Path(site_dir).resolve()
+    avatar = find_avatar(_avatar_folder(Path(config.persona_path)))
+
+    def site_file() -> Response:
+        name, mimetype = SITE_FILES[request.path]
+        path = site_dir / name
+        if not path.is_file():
+            raise HTTPNotFound()
+        return _page_response(path, mimetype)
+
+    for url in SITE_FILES:
+        app.add_url_rule(url, f"site:{url}", site_file, methods=["GET"])
+
+    if avatar is not None:
+
+        def avatar_file() -> Response:
+            return _page_response(avatar, "image/" + avatar.suffix[1:].replace("jpg", "jpeg"))
+
+        app.add_url_rule(f"/{avatar.name}", "site:avatar", avatar_file, methods=["GET"])
+
+    @app.errorhandler(404)
+    def _not_found(_error: Exception) -> Response:
+        # The API keeps its JSON error shape; any other address gets a plain page-style 404.
+        if request.path.startswith("/api/") or request.path == "/api":
+            return error_response(NotFound())
+        response = Response("Not found\n", status=404, mimetype="text/plain")
+        response.headers.update(PAGE_SECURITY_HEADERS)
+        return response
+
+    return app

@@ -1,0 +1,206 @@
+"""A real Chromium driving the real local server (offline model, conversations in a temp folder)."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from api.config import Config
+from api.local import create_local_app
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+STARTERS = [
+    "What does Robin work on?",
+    "Where is Robin based?",
+    "Which languages does Robin use?",
+    "What did Robin study?",
+    "A fifth question the page must not show",
+]
+
+# Records CSP violations; init scripts run outside the page's policy, the page's own code does not.
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+});
+"""
+
+
+def tiny_png(width: int = 8, height: int = 8) -> bytes:
+    """A valid solid-colour PNG, so the avatar route has a real image to serve."""
+    raw = b"".join(b"\x00" + b"\xc8\x78\x28" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture(scope="session")
+def persona_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small fictional persona with starters and an avatar."""
+    folder = tmp_path_factory.mktemp("persona")
+    facts = {
+        "full_name": "Robin Quill",
+        "name": "Robin",
+        "title": "Staff Engineer",
+        "location": "Lisbon, Portugal",
+        "specialties": ["distributed systems", "Python"],
+        "public": ["title", "location"],
+    }
+    (folder / "facts.json").write_text(json.dumps(facts))
+    (folder / "summary.md").write_text(
+        "Robin Quill is a staff engineer who builds distributed systems in Python.\n"
+        "Robin led the payments platform team for five years.\n"
+    )
+    (folder / "style.md").write_text("Friendly, direct, short sentences.\n")
+    (folder / "starters.txt").write_text("\n".join(STARTERS) + "\n")
+    (folder / "avatar.png").write_bytes(tiny_png())
+    return folder
+
+
+@pytest.fixture(scope="session")
+def starters() -> list[str]:
+    """The test persona's starter questions, in order."""
+    return list(STARTERS)
+
+
+@pytest.fixture(scope="session")
+def bare_persona_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A persona with only the required files: no avatar, no starters."""
+    folder = tmp_path_factory.mktemp("bare-persona")
+    (folder / "facts.json").write_text(json.dumps({"full_name": "Sam Ortiz", "name": "Sam"}))
+    (folder / "summary.md").write_text("Sam Ortiz is a data analyst.\n")
+    (folder / "style.md").write_text("Plain and brief.\n")
+    return folder
+
+
+@dataclass
+class LocalServer:
+    """The local app on a free port, and where it keeps conversations."""
+
+    url: str
+    memory_dir: Path
+    config: Config
+
+    def stored(self, session_id: str) -> dict:
+        """The conversation record as written to disk."""
+        path = self.memory_dir / "conversations" / f"{session_id}.json"
+        return json.loads(path.read_text())
+
+
+@contextmanager
+def running(config: Config) -> Iterator[LocalServer]:
+    """Serve create_local_app(config) from a thread on 127.0.0.1, port chosen by the OS."""
+    server = make_server("127.0.0.1", 0, create_local_app(config), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield LocalServer(f"http://127.0.0.1:{server.server_port}", config.memory_dir, config)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def start_server(persona_dir: Path, tmp_path: Path) -> Iterator[Callable[..., LocalServer]]:
+    """Start a server with extra TWIN_* settings; each test gets its own memory folder."""
+    with ExitStack() as stack:
+
+        def start(**env: str) -> LocalServer:
+            settings = {
+                "TWIN_PERSONA": str(persona_dir),
+                "TWIN_MEMORY_DIR": str(tmp_path / "memory"),
+            }
+            return stack.enter_context(running(Config.from_env({**settings, **env})))
+
+        yield start
+
+
+@pytest.fixture
+def server(start_server: Callable[..., LocalServer]) -> LocalServer:
+    return start_server()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole session; skipped (or failed under CI) when it is not installed."""
+    path = os.environ.get("TWIN_CHROMIUM", "/usr/bin/chromium")
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        message = (
+            f"Chromium not found at {path}: install it with `apt-get install chromium` "
+            "or set TWIN_CHROMIUM to a Chromium or Chrome binary"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class PageProblems:
+    """What went wrong inside the page while a test ran."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def problems() -> PageProblems:
+    return PageProblems()
+
+
+@pytest.fixture
+def open_page(chromium, problems: PageProblems):
+    """Open the chat page of a server in a fresh browser context (its own storage)."""
+    contexts = []
+
+    def open_(server: LocalServer, path: str = "/", **options):
+        context = chromium.new_context(base_url=server.url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        context.add_init_script(CSP_RECORDER)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda m: problems.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda e: problems.page_errors.append(str(e)))
+        page.goto(path)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    # An uncaught exception in the page fails any test, whatever it was checking.
+    assert problems.page_errors == []

@@ -1,0 +1,121 @@
+"""The local server's static side: the page's three files, the avatar, headers, and nothing else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from api.config import Config
+from api.csp import PAGE_SECURITY_HEADERS
+from api.local import SITE_DIR, create_local_app
+
+FIRST_LOAD_BUDGET = 40 * 1024
+PAGE_FILES = {"/": "text/html", "/app.css": "text/css", "/app.js": "text/javascript"}
+
+
+@pytest.fixture
+def client(persona_dir: Path, tmp_path: Path):
+    config = Config.from_env(
+        {"TWIN_PERSONA": str(persona_dir), "TWIN_MEMORY_DIR": str(tmp_path / "memory")}
+    )
+    return create_local_app(config).test_client()
+
+
+@pytest.mark.parametrize(("path", "mimetype"), [*PAGE_FILES.items(), ("/avatar.png", "image/png")])
+def test_page_files_carry_the_security_headers(client, path, mimetype):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert response.headers["Cache-Control"] == "no-cache"
+    for name, value in PAGE_SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+
+
+def test_the_page_is_the_file_in_site(client):
+    assert client.get("/").data == (SITE_DIR / "index.html").read_bytes()
+    assert client.get("/app.js").data == (SITE_DIR / "app.js").read_bytes()
+
+
+def test_a_revalidation_gets_304(client):
+    etag = client.get("/app.js").headers["ETag"]
+    assert client.get("/app.js", headers={"If-None-Match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/index.html",
+        "/site/app.js",
+        "/../pyproject.toml",
+        "/%2e%2e/pyproject.toml",
+        "/app.js/../../pyproject.toml",
+        "/..%2fapi%2fconfig.py",
+        "/facts.json",
+        "/avatar.jpg",
+        "/favicon.ico",
+    ],
+)
+def test_nothing_else_is_served(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "text/plain"
+    assert (
+        response.headers["Content-Security-Policy"]
+        == PAGE_SECURITY_HEADERS["Content-Security-Policy"]
+    )
+
+
+@pytest.mark.parametrize("path", ["/api/nothing-here", "/api/../pyproject.toml"])
+def test_unknown_api_paths_keep_the_json_error(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_api_still_answers(client):
+    assert client.get("/api/health").json["status"] == "ok"
+    assert client.get("/api/profile").json["avatar_url"] == "/avatar.png"
+
+
+def test_no_avatar_route_without_an_avatar(bare_persona_dir: Path, tmp_path: Path):
+    config = Config.from_env(
+        {"TWIN_PERSONA": str(bare_persona_dir), "TWIN_MEMORY_DIR": str(tmp_path / "memory")}
+    )
+    client = create_local_app(config).test_client()
+    assert client.get("/api/profile").json["avatar_url"] is None
+    assert client.get("/avatar.png").status_code == 404
+
+
+def test_another_site_folder(persona_dir: Path, tmp_path: Path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>x</title>")
+    config = Config.from_env({"TWIN_PERSONA": str(persona_dir), "TWIN_MEMORY_DIR": str(tmp_path)})
+    client = create_local_app(config, site_dir=site).test_client()
+    assert client.get("/").data == b"<!doctype html><title>x</title>"
+    assert client.get("/app.js").status_code == 404  # missing in that folder: an honest 404
+
+
+def test_first_load_stays_under_40_kb():
+    weight = sum((SITE_DIR / name).stat().st_size for name in ("index.html", "app.css", "app.js"))
+    assert weight < FIRST_LOAD_BUDGET, f"first load is {weight} bytes"
+
+
+def test_the_page_needs_no_inline_script_or_style():
+    html = (SITE_DIR / "index.html").read_text()
+    # The deploy step rewrites exactly these two references to content-hashed names.
+    assert re.findall(r'(?:href|src)="(/[^"]*)"', html) == ["/app.css", "/app.js"]
+    assert re.findall(r"<script\b[^>]*>", html) == ['<script type="module" src="/app.js">']
+    assert "<style" not in html
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html)
+    assert "http://" not in html and "https://" not in html
+
+
+def test_the_script_never_parses_html():
+    script = (SITE_DIR / "app.js").read_text()
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in script

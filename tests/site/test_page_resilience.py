@@ -1,0 +1,285 @@
+"""Trouble on the way: hostile replies, lost replies, retries, limits and the scroll position."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from api.errors import ConversationLimit, ModelUnavailable
+
+pytestmark = pytest.mark.browser
+
+UNAVAILABLE = {"error": {"code": "model_unavailable", "message": ModelUnavailable.message}}
+
+
+def ready(page: Page) -> None:
+    """Wait until the profile has loaded, so the page is fully wired."""
+    expect(page.locator("h1")).to_have_text("Robin Quill")
+
+
+def type_and_send(page: Page, text: str) -> None:
+    page.locator("#message").fill(text)
+    page.locator("#message").press("Enter")
+
+
+def stored_conversations(server) -> list[dict]:
+    folder = server.memory_dir / "conversations"
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def fake_reply(text: str) -> dict:
+    return {"response": text, "session_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4())}
+
+
+def test_html_in_a_reply_is_shown_as_text_and_markdown_is_safe(open_page, server):
+    page = open_page(server)
+    ready(page)
+    reply = (
+        '<img src=x onerror="window.pwned=1"> and <script>window.pwned=2</script>\n\n'
+        "**Bold** and *italic* and `<b>code</b>`\nsecond line\n\n"
+        "- one\n- two\n\n"
+        "[the docs](https://example.com/docs) [bad](javascript:alert(1)) "
+        "http://insecure.example.com ![pic](https://example.com/a.png)"
+    )
+    page.route("**/api/chat", lambda route: route.fulfill(json=fake_reply(reply)))
+    type_and_send(page, "Show me something")
+
+    bubble = page.locator("#log .message.assistant")
+    expect(bubble).to_have_count(1)
+    text = bubble.inner_text()
+    assert '<img src=x onerror="window.pwned=1">' in text
+    assert "<script>window.pwned=2</script>" in text
+    assert page.evaluate("window.pwned") is None
+    expect(page.locator("#log img, #log script, #log b")).to_have_count(0)
+    # The small Markdown subset, built as elements.
+    expect(bubble.locator("strong")).to_have_text("Bold")
+    expect(bubble.locator("em")).to_have_text("italic")
+    expect(bubble.locator("code")).to_have_text("<b>code</b>")
+    expect(bubble.locator("p").nth(1).locator("br")).to_have_count(1)
+    expect(bubble.locator("ul > li")).to_have_text(["one", "two"])
+    # Only https links become links, and they open in a new tab without access to this page.
+    links = bubble.locator("a")
+    expect(links).to_have_count(2)
+    expect(links.first).to_have_attribute("href", "https://example.com/docs")
+    expect(links.first).to_have_attribute("target", "_blank")
+    expect(links.first).to_have_attribute("rel", "noopener noreferrer")
+    expect(links.first).to_contain_text("the docs")
+    expect(links.nth(1)).to_have_attribute("href", "https://example.com/a.png")
+    assert "[bad](javascript:alert(1))" in text
+    assert "http://insecure.example.com" in text
+
+
+def test_a_lost_reply_is_retried_and_the_turn_is_stored_once(open_page, server):
+    page = open_page(server)
+    ready(page)
+    bodies = []
+
+    def lose_the_first_reply(route: Route) -> None:
+        bodies.append(route.request.post_data_json)
+        if len(bodies) == 1:
+            route.fetch()  # the server answers and stores the turn, but the answer is lost
+            route.fulfill(status=503, headers={"Retry-After": "0"}, json=UNAVAILABLE)
+        else:
+            route.continue_()
+
+    page.route("**/api/chat", lose_the_first_reply)
+    type_and_send(page, "What does Robin work on?")
+
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+    expect(page.locator("#problem")).to_be_hidden()
+    assert len(bodies) == 2
+    assert bodies[0] == bodies[1]  # same text, same session_id, same message_id
+    conversations = stored_conversations(server)
+    assert len(conversations) == 1
+    assert [m["role"] for m in conversations[0]["messages"]] == ["user", "assistant"]
+    # The API agrees: one stored turn in the conversation the page now remembers.
+    session = page.evaluate("localStorage.getItem('twin.session')")
+    assert session == bodies[0]["session_id"]
+    stored = page.request.get(f"/api/conversation/{session}").json()
+    assert len(stored["messages"]) == 2
+
+
+def test_after_the_last_failure_the_text_is_kept_with_a_retry_button(open_page, server, starters):
+    page = open_page(server)
+    ready(page)
+    bodies = []
+
+    def unavailable(route: Route) -> None:
+        bodies.append(route.request.post_data_json)
+        route.fulfill(status=503, headers={"Retry-After": "0"}, json=UNAVAILABLE)
+
+    page.route("**/api/chat", unavailable)
+    type_and_send(page, "Where is Robin based?")
+
+    expect(page.locator("#problem")).to_be_visible()
+    expect(page.locator("#problem-text")).to_have_text(ModelUnavailable.message)
+    assert len(bodies) == 4  # the first try and three retries
+    expect(page.locator("#message")).to_have_value("Where is Robin based?")
+    expect(page.locator("#log .message")).to_have_count(0)
+    expect(page.locator("#starter-list button")).to_have_text(starters[:4])
+    assert stored_conversations(server) == []
+
+    page.unroute("**/api/chat", unavailable)
+    page.route(
+        "**/api/chat",
+        lambda route: (bodies.append(route.request.post_data_json), route.continue_()),
+    )
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+    expect(page.locator("#problem")).to_be_hidden()
+    expect(page.locator("#message")).to_have_value("")
+    assert len({json.dumps(b, sort_keys=True) for b in bodies}) == 1
+    assert len(stored_conversations(server)) == 1
+
+
+def test_a_network_error_is_retried(open_page, server):
+    page = open_page(server)
+    ready(page)
+    calls = []
+
+    def drop_the_first(route: Route) -> None:
+        calls.append(route.request.post_data_json)
+        if len(calls) == 1:
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/chat", drop_the_first)
+    type_and_send(page, "What does Robin work on?")
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+    assert len(calls) == 2
+    assert calls[0]["message_id"] == calls[1]["message_id"]
+
+
+def test_the_conversation_limit_shows_the_server_message(open_page, start_server):
+    server = start_server(TWIN_MAX_TURNS="1")
+    page = open_page(server)
+    ready(page)
+    type_and_send(page, "What does Robin work on?")
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+
+    with page.expect_response("**/api/chat") as answer:
+        type_and_send(page, "Where is Robin based?")
+    assert answer.value.status == 409
+    server_message = answer.value.json()["error"]["message"]
+    assert server_message == ConversationLimit.message
+
+    expect(page.locator("#problem-text")).to_have_text(server_message)
+    expect(page.get_by_role("button", name="Retry")).to_be_hidden()
+    expect(page.locator("#message")).to_have_value("Where is Robin based?")
+    expect(page.locator("#log .message")).to_have_count(2)
+    page.wait_for_timeout(500)  # a retry would have gone out by now
+    assert len(stored_conversations(server)[0]["messages"]) == 2
+
+    page.get_by_role("button", name="New conversation").click()
+    type_and_send(page, "Where is Robin based?")
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+
+
+def test_a_bad_request_is_not_retried(open_page, start_server):
+    server = start_server(TWIN_MAX_MESSAGE_CHARS="10")
+    page = open_page(server)
+    ready(page)
+    calls = []
+    page.route("**/api/chat", lambda route: (calls.append(1), route.continue_()))
+    type_and_send(page, "A question that is far too long")
+    expect(page.locator("#problem")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert len(calls) == 1
+    expect(page.get_by_role("button", name="Retry")).to_be_hidden()
+    expect(page.locator("#message")).to_have_value("A question that is far too long")
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_typing_status_while_waiting(open_page, server, motion):
+    page = open_page(server, reduced_motion=motion)
+    ready(page)
+    held: list[Route] = []
+    page.route("**/api/chat", lambda route: held.append(route))
+    type_and_send(page, "What does Robin work on?")
+
+    status = page.get_by_role("status")
+    expect(status).to_have_text("Robin is typing")
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
+    expect(page.locator("#message")).to_be_focused()
+    animation = page.evaluate(
+        "getComputedStyle(document.getElementById('status'), '::after').animationName"
+    )
+    assert animation == ("none" if motion == "reduce" else "dots")
+
+    release(page, held)
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+    expect(status).to_have_text("")
+    expect(page.get_by_role("button", name="Send")).to_be_enabled()
+
+
+def release(page: Page, held: list[Route]) -> None:
+    """Let the one held chat request through to the server."""
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)  # gives Playwright the turn to run the route handler
+    assert len(held) == 1
+    held[0].continue_()
+
+
+def long_history(page: Page, turns: int = 8) -> None:
+    """Fill the log with enough turns to scroll, through the real API."""
+    for n in range(turns):
+        type_and_send(page, f"Question {n}: what does Robin work on?")
+        expect(page.locator("#log .message.assistant")).to_have_count(n + 1)
+
+
+def test_a_reply_does_not_yank_a_reader_who_scrolled_up(open_page, server):
+    page = open_page(server, viewport={"width": 800, "height": 600})
+    ready(page)
+    long_history(page)
+    log = page.locator("#log")
+    assert log.evaluate("el => el.scrollHeight > el.clientHeight")
+
+    held: list[Route] = []
+    page.route("**/api/chat", lambda route: held.append(route))
+    type_and_send(page, "One more question")
+    expect(page.get_by_role("status")).to_have_text("Robin is typing")
+    log.evaluate("el => { el.scrollTop = 0; }")  # the visitor scrolls up to reread
+    release(page, held)
+    expect(page.locator("#log .message.assistant")).to_have_count(9)
+    assert log.evaluate("el => el.scrollTop") == 0
+
+
+def test_a_reply_follows_a_reader_at_the_bottom(open_page, server):
+    page = open_page(server, viewport={"width": 800, "height": 600})
+    ready(page)
+    long_history(page)
+    log = page.locator("#log")
+    at_bottom = "el => el.scrollHeight - el.scrollTop - el.clientHeight < 2"
+    assert log.evaluate(at_bottom)
+    type_and_send(page, "One more question")
+    expect(page.locator("#log .message.assistant")).to_have_count(9)
+    assert log.evaluate(at_bottom)
+
+
+def test_the_profile_is_retried_and_then_offered_to_the_visitor(chromium, server, starters):
+    context = chromium.new_context(base_url=server.url)
+    calls = []
+
+    def unavailable(route: Route) -> None:
+        calls.append(1)
+        route.fulfill(status=503, headers={"Retry-After": "0"}, json=UNAVAILABLE)
+
+    context.route("**/api/profile", unavailable)
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_role("alert")).to_contain_text(ModelUnavailable.message)
+    assert len(calls) == 4
+    expect(page.locator("#starters")).to_be_hidden()
+
+    context.unroute("**/api/profile", unavailable)
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator("h1")).to_have_text("Robin Quill")
+    expect(page.locator("#starter-list button")).to_have_text(starters[:4])
+    expect(page.locator("#problem")).to_be_hidden()
+    context.close()
