@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import uuid
 
 import pytest
 
@@ -198,3 +200,33 @@ def test_bad_input_never_touches_a_saved_conversation(client, chat, config):
     client.post("/api/chat", json={"message": "", "session_id": first["session_id"]})
     client.post("/api/chat", json={"message": "y" * 5000, "session_id": first["session_id"]})
     assert stored_files(config)[0].read_bytes() == saved
+
+
+def _random_value(rng, depth: int = 0):
+    kinds = ["str", "int", "float", "bool", "null", "uuid", "list", "dict", "unicode"]
+    kind = rng.choice(kinds if depth < 3 else kinds[:7])
+    if kind == "str":
+        return "".join(rng.choice("ab ./%\\\n\t\"'<>{}") for _ in range(rng.randint(0, 40)))
+    if kind == "unicode":
+        return "".join(chr(rng.randint(1, 0x2FFFF)) for _ in range(rng.randint(1, 20)))
+    if kind == "uuid":
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    if kind == "list":
+        return [_random_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    if kind == "dict":
+        return {"message": _random_value(rng, depth + 1)}
+    return {"int": rng.randint(-(2**70), 2**70), "float": rng.random() * 1e308, "bool": True,
+            "null": None}[kind]
+
+
+def test_no_random_request_gets_a_500(client):
+    # A seeded sweep over field types and values: every answer is a 2xx or a 4xx, never a 500.
+    rng = random.Random(20261124)
+    statuses = set()
+    for _ in range(300):
+        fields = {name: _random_value(rng) for name in ("message", "session_id", "message_id")
+                  if rng.random() < 0.8}
+        response = client.post("/api/chat", data=json.dumps(fields), content_type=JSON)
+        statuses.add(response.status_code)
+        assert response.status_code < 500, (fields, response.json)
+    assert 200 in statuses and 400 in statuses
