@@ -55,6 +55,31 @@ def memory_bucket():
     return client
 
 
+class OneRequestAtATime:
+    """Make each moto call atomic, as each real S3 request is.
+
+    moto checks a write's precondition and stores the object in two steps that threads can
+    interleave; real S3 evaluates IfMatch/IfNoneMatch atomically. The store's read and its
+    conditional write are still separate calls, so writers still race exactly as they would
+    against S3.
+    """
+
+    def __init__(self, client) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args, **kwargs):
+            with self._lock:
+                return attribute(*args, **kwargs)
+
+        return call
+
+
 @pytest.fixture
 def s3():
     with mock_aws():
@@ -127,7 +152,7 @@ def _append_concurrently(store, threads: int = 20) -> list[BaseException]:
 
 def test_twenty_concurrent_writers_lose_nothing_in_s3(s3):
     sleep = CountingSleep()
-    store = S3ConversationStore(s3, BUCKET, sleep=sleep)
+    store = S3ConversationStore(OneRequestAtATime(s3), BUCKET, sleep=sleep)
     assert _append_concurrently(store) == []
     messages = store.get(SID)["messages"]
     assert len(messages) == 40
