@@ -16,16 +16,25 @@ HANDLER = "api.lambda_handler.handler"
 TASK_ROOT = "/var/task"
 
 
-def bedrock_resources(settings: Settings, arns: Arns) -> list[pulumi.Output[str]]:
-    """ARNs `bedrock:InvokeModel` needs: the inference profile and the model(s) it routes to."""
+def bedrock_statements(settings: Settings, arns: Arns) -> list[dict]:
+    """`bedrock:InvokeModel` on the configured model, and through its inference profile only."""
     geography, _, base_model = settings.model_id.partition(".")
+    # Converse is authorised by InvokeModel; there is no bedrock:Converse action.
     if geography not in PROFILE_REGIONS:
-        return [arns.arn("bedrock", f"foundation-model/{settings.model_id}",
-                         region=settings.region, account=False)]
+        return [allow("InvokeConfiguredModel", ["bedrock:InvokeModel"], [
+            arns.arn("bedrock", f"foundation-model/{settings.model_id}",
+                     region=settings.region, account=False)])]
+    profile = arns.arn("bedrock", f"inference-profile/{settings.model_id}", region=settings.region)
+    # The profile routes each request to the model in one of its destination regions, a list
+    # AWS extends over time; the condition keeps the model usable only through the profile.
+    models = [arns.arn("bedrock", f"foundation-model/{base_model}", region="*", account=False)]
+    if geography == "global":
+        # Global profiles also name the model with no region at all.
+        models.append(arns.arn("bedrock", f"foundation-model/{base_model}", account=False))
     return [
-        arns.arn("bedrock", f"inference-profile/{settings.model_id}", region=settings.region),
-        # A cross-region profile may serve the request from any region of its geography.
-        arns.arn("bedrock", f"foundation-model/{base_model}", region="*", account=False),
+        allow("InvokeConfiguredModel", ["bedrock:InvokeModel"], [profile]),
+        allow("InvokeModelThroughProfile", ["bedrock:InvokeModel"], models,
+              {"StringEquals": {"bedrock:InferenceProfileArn": profile}}),
     ]
 
 
@@ -40,11 +49,9 @@ def function_policy(settings: Settings, arns: Arns, memory_bucket: aws.s3.Bucket
         allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
               [pulumi.Output.concat(log_group.arn, ":*")]),
     ]
-    if settings.model_id != OFFLINE_MODEL:
-        # Converse is authorised by InvokeModel; there is no bedrock:Converse action.
-        statements.insert(0, allow("InvokeConfiguredModel", ["bedrock:InvokeModel"],
-                                   bedrock_resources(settings, arns)))
-    return statements
+    if settings.model_id == OFFLINE_MODEL:
+        return statements
+    return bedrock_statements(settings, arns) + statements
 
 
 @dataclass(frozen=True)

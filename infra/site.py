@@ -36,14 +36,26 @@ def site_bucket(settings: Settings, site_dir: Path = SITE_DIR) -> PrivateBucket:
 def allow_distribution(site: PrivateBucket, distribution: aws.cloudfront.Distribution,
                        settings: Settings) -> aws.s3.BucketPolicy:
     """Let exactly this stack's distribution read the site, through Origin Access Control."""
+    this_distribution = {"StringEquals": {"AWS:SourceArn": distribution.arn}}
+    cloudfront = {"Service": "cloudfront.amazonaws.com"}
     return site.set_policy(
         f"{settings.prefix}-site-policy",
         {
             "Sid": "AllowThisDistributionOnly",
             "Effect": "Allow",
-            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Principal": cloudfront,
             "Action": "s3:GetObject",
             "Resource": pulumi.Output.concat(site.bucket.arn, "/*"),
-            "Condition": {"StringEquals": {"AWS:SourceArn": distribution.arn}},
+            "Condition": this_distribution,
+        },
+        {
+            # Without it S3 answers 403 for a missing key, and a wrong path would not be a 404.
+            # The cache policy forwards no query string, so visitors cannot list the bucket.
+            "Sid": "MissingPagesAreNotFound",
+            "Effect": "Allow",
+            "Principal": cloudfront,
+            "Action": "s3:ListBucket",
+            "Resource": site.bucket.arn,
+            "Condition": this_distribution,
         },
     )

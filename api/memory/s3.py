@@ -23,6 +23,16 @@ class ConflictError(RuntimeError):
     """Too many concurrent writers; the turn could not be saved."""
 
 
+def check_conditional_writes(client: Any) -> None:
+    """Fail at start-up, not on a visitor's turn, if this botocore cannot send IfMatch."""
+    members = client.meta.service_model.operation_model("PutObject").input_shape.members
+    if not {"IfMatch", "IfNoneMatch"} <= members.keys():
+        raise RuntimeError(
+            "this boto3/botocore is too old for S3 conditional writes (PutObject IfMatch); "
+            "add boto3 to the `lambda` dependency group so the package carries a newer one"
+        )
+
+
 def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
@@ -33,6 +43,7 @@ class S3ConversationStore:
     kind = "s3"
 
     def __init__(self, client: Any, bucket: str, sleep: Any = time.sleep) -> None:
+        check_conditional_writes(client)
         self.client = client
         self.bucket = bucket
         self.sleep = sleep

@@ -4,7 +4,8 @@ Usage: python tests/infra/mock_program.py <stack> [<JSON object of extra twin:/a
 
 Config is built as the Pulumi CLI builds it: Pulumi.yaml defaults, then Pulumi.<stack>.yaml,
 then the extra values. The output is one JSON document: resources (type, name, inputs,
-protect, retainOnDelete, parent), invokes and stack outputs. Each stack runs in its own
+protect, retainOnDelete, parent), invokes, stack outputs, and any argument pulumi-aws does not
+declare (see argument_check.py). Each stack runs in its own
 interpreter because the Pulumi runtime keeps global state.
 """
 
@@ -25,6 +26,8 @@ import yaml  # noqa: E402
 from pulumi.runtime import mocks  # noqa: E402
 from pulumi.runtime.stack import run_pulumi_func  # noqa: E402
 from pulumi.runtime.sync_await import _sync_await  # noqa: E402
+
+from tests.infra.argument_check import ArgumentCheck  # noqa: E402
 
 ACCOUNT = "123456789012"
 
@@ -134,6 +137,7 @@ def _plain(value: object) -> object:
 def run(stack: str, extra: dict[str, str]) -> dict:
     """Run the program for `stack` and return what it registered."""
     config = stack_config(stack, extra)
+    arguments = ArgumentCheck().install()
     mock = Mocks(config["aws:region"])
     monitor = RecordingMonitor(mock)
     pulumi.runtime.set_mocks(mock, project="twin", stack=stack, preview=False, monitor=monitor)
@@ -160,7 +164,8 @@ def run(stack: str, extra: dict[str, str]) -> dict:
         resources.append({"urn": urn, "type": typ, "name": name, "id": registration.id,
                           "state": registration.state, **monitor.options[urn]})
     return {"config": config, "resources": resources, "invokes": mock.invokes,
-            "outputs": outputs}
+            "outputs": outputs, "argumentProblems": arguments.problems,
+            "checkedClasses": sorted(arguments.checked)}
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ class Program:
         self.resources = data["resources"]
         self.outputs = data["outputs"]
         self.invokes = data["invokes"]
+        self.argument_problems = data["argumentProblems"]
+        self.checked_classes = data["checkedClasses"]
 
     def of_type(self, typ: str) -> list[dict]:
         return [r for r in self.resources if r["type"] == typ]

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.infra.stack_runs import program_for, run_program
 
 DOMAIN = {"twin:domain": "twin.example.com", "twin:hostedZone": "example.com"}
+GLOBAL_PROFILE = (
+    "arn:aws:bedrock:us-east-1:123456789012:inference-profile/global.amazon.nova-2-lite-v1:0"
+)
 
 
 def test_custom_domain_gets_a_us_east_1_certificate_and_aliases() -> None:
@@ -53,6 +58,35 @@ def test_offline_model_gets_no_bedrock_access() -> None:
     policy = program.one("aws:iam/rolePolicy:RolePolicy", "-function-policy")["state"]["policy"]
     actions = {a for s in json.loads(policy)["Statement"] for a in s["Action"]}
     assert not any(a.startswith("bedrock:") for a in actions)
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        # A model called directly in the stack's region: that model there, nothing else.
+        ("amazon.nova-micro-v1:0", [
+            {"Sid": "InvokeConfiguredModel", "Effect": "Allow", "Action": ["bedrock:InvokeModel"],
+             "Resource": ["arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0"]},
+        ]),
+        # A global profile: the profile, and the model wherever it routes, only through it.
+        ("global.amazon.nova-2-lite-v1:0", [
+            {"Sid": "InvokeConfiguredModel", "Effect": "Allow", "Action": ["bedrock:InvokeModel"],
+             "Resource": [GLOBAL_PROFILE]},
+            {"Sid": "InvokeModelThroughProfile", "Effect": "Allow",
+             "Action": ["bedrock:InvokeModel"],
+             "Resource": ["arn:aws:bedrock:*::foundation-model/amazon.nova-2-lite-v1:0",
+                          "arn:aws:bedrock:::foundation-model/amazon.nova-2-lite-v1:0"],
+             "Condition": {"StringEquals": {"bedrock:InferenceProfileArn": GLOBAL_PROFILE}}},
+        ]),
+    ],
+)
+def test_bedrock_grant_follows_the_model_id(model: str, expected: list[dict]) -> None:
+    program = program_for("test", **{"twin:modelId": model})
+    policy = program.one("aws:iam/rolePolicy:RolePolicy", "-function-policy")["state"]["policy"]
+    granted = [s for s in json.loads(policy)["Statement"] if s["Sid"].startswith("Invoke")]
+    assert granted == expected
+    variables = program.one("aws:lambda/function:Function")["state"]["environment"]["variables"]
+    assert variables["TWIN_MODEL_ID"] == model
 
 
 def test_state_bucket_and_secrets_key_are_granted_only_when_named() -> None:

@@ -81,12 +81,17 @@ def test_site_bucket_is_readable_only_by_this_distribution(program: Program) -> 
     distribution = program.one("aws:cloudfront/distribution:Distribution")
     policy = statements(for_bucket(program, "aws:s3/bucketPolicy:BucketPolicy", site)["policy"])
     grants = [s for s in policy if s["Effect"] == "Allow"]
-    assert grants == [{
-        "Sid": "AllowThisDistributionOnly", "Effect": "Allow",
-        "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
-        "Resource": f"{site['state']['arn']}/*",
-        "Condition": {"StringEquals": {"AWS:SourceArn": distribution["state"]["arn"]}},
-    }]
+    only_this_distribution = {"StringEquals": {"AWS:SourceArn": distribution["state"]["arn"]}}
+    cloudfront = {"Service": "cloudfront.amazonaws.com"}
+    assert grants == [
+        {"Sid": "AllowThisDistributionOnly", "Effect": "Allow", "Principal": cloudfront,
+         "Action": "s3:GetObject", "Resource": f"{site['state']['arn']}/*",
+         "Condition": only_this_distribution},
+        # A missing page is a 404, not S3's 403.
+        {"Sid": "MissingPagesAreNotFound", "Effect": "Allow", "Principal": cloudfront,
+         "Action": "s3:ListBucket", "Resource": site["state"]["arn"],
+         "Condition": only_this_distribution},
+    ]
     memory = program.one(BUCKET, "-memory")
     memory_policy = for_bucket(program, "aws:s3/bucketPolicy:BucketPolicy", memory)["policy"]
     assert [s["Effect"] for s in statements(memory_policy)] == ["Deny"]
@@ -168,16 +173,20 @@ def test_function_role_has_exactly_the_permissions_it_needs(program: Program) ->
     memory = program.one(BUCKET, "-memory")["state"]["arn"]
     log = program.one("aws:cloudwatch/logGroup:LogGroup", "-function-log")["state"]["arn"]
     policy = program.one("aws:iam/rolePolicy:RolePolicy", "-function-policy")["state"]["policy"]
-    granted = {s["Sid"]: (s["Action"], s["Resource"]) for s in statements(policy)}
+    granted = {s["Sid"]: (s["Action"], s["Resource"], s.get("Condition"))
+               for s in statements(policy)}
+    profile = ("arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+               "us.amazon.nova-micro-v1:0")
     assert granted == {
-        "InvokeConfiguredModel": (["bedrock:InvokeModel"], [
-            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-micro-v1:0",
-            "arn:aws:bedrock:*::foundation-model/amazon.nova-micro-v1:0",
-        ]),
+        "InvokeConfiguredModel": (["bedrock:InvokeModel"], [profile], None),
+        # The model in whichever region the profile routes to, and only through the profile.
+        "InvokeModelThroughProfile": (
+            ["bedrock:InvokeModel"], ["arn:aws:bedrock:*::foundation-model/amazon.nova-micro-v1:0"],
+            {"StringEquals": {"bedrock:InferenceProfileArn": profile}}),
         "ReadAndWriteConversations": (["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-                                      [f"{memory}/conversations/*"]),
-        "ListConversations": (["s3:ListBucket"], [memory]),
-        "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log}:*"]),
+                                      [f"{memory}/conversations/*"], None),
+        "ListConversations": (["s3:ListBucket"], [memory], None),
+        "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log}:*"], None),
     }
     role = program.one("aws:iam/role:Role", "-function-role")["state"]
     trust = statements(role["assumeRolePolicy"])
@@ -187,10 +196,18 @@ def test_function_role_has_exactly_the_permissions_it_needs(program: Program) ->
     assert role["permissionsBoundary"] == boundary["arn"]
     # The boundary leaves room for every grant, or the function would be denied at run time.
     ceiling = statements(boundary["policy"])
-    for actions, resources in granted.values():
+    for actions, resources, _ in granted.values():
         for action, resource in ((a, r) for a in actions for r in resources):
             assert any(action in s["Action"] and any(fnmatch(resource, p) for p in s["Resource"])
                        for s in ceiling), (action, resource)
+
+
+def test_every_argument_is_one_pulumi_aws_declares(program: Program) -> None:
+    # The mock runtime accepts any nested key; `pulumi up` would not.
+    assert program.argument_problems == []
+    created = {r["type"].rsplit(":", 1)[-1] for r in program.resources
+               if r["type"] != "pulumi:pulumi:Stack"}
+    assert created <= set(program.checked_classes), created - set(program.checked_classes)
 
 
 def test_deploy_role_trusts_only_this_repo_environment(program: Program) -> None:
@@ -307,7 +324,8 @@ def test_site_files_have_types_and_cache_rules(program: Program) -> None:
                program.of_type("aws:s3/bucketObjectv2:BucketObjectv2")}
     assert objects["index.html"]["contentType"] == "text/html; charset=utf-8"
     assert objects["index.html"]["cacheControl"] == "no-cache"
-    assets = [k for k in objects if k != "index.html"]
+    # The avatar keeps the name the API gives it; everything else the page loads is hashed.
+    assets = [k for k in objects if k != "index.html" and not k.startswith("avatar.")]
     assert assets and all(objects[k]["cacheControl"].endswith("immutable") for k in assets)
     for key in assets:
         assert f"/{key}" in objects["index.html"]["content"]

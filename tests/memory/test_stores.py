@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from types import SimpleNamespace
 
 import boto3
 import pytest
@@ -212,3 +213,12 @@ def test_s3_stale_etag_is_reapplied_not_overwritten(s3):
 
 def test_missing_conversation_reads_as_none_not_error(s3):
     assert S3ConversationStore(s3, BUCKET).get(str(uuid.uuid4())) is None
+
+
+def test_a_botocore_without_conditional_writes_fails_at_start_up(s3):
+    put_object = SimpleNamespace(input_shape=SimpleNamespace(members=dict.fromkeys(["Bucket"])))
+    model = SimpleNamespace(operation_model=lambda _name: put_object)
+    old_client = SimpleNamespace(meta=SimpleNamespace(service_model=model))
+    with pytest.raises(RuntimeError, match="conditional writes"):
+        S3ConversationStore(old_client, BUCKET)
+    S3ConversationStore(s3, BUCKET)  # the pinned botocore has them
