@@ -44,6 +44,14 @@ class ChatService:
         self.history_messages = history_messages
         self.max_turns = max_turns
         self.today = today
+        self._prompt: tuple[date, str] | None = None
+
+    def system_prompt(self) -> str:
+        """The persona's prompt, rebuilt only when the date in it changes."""
+        today = self.today()
+        if self._prompt is None or self._prompt[0] != today:
+            self._prompt = (today, build_system_prompt(self.persona, today))
+        return self._prompt[1]
 
     def window(self, messages: list[Message]) -> list[dict[str, str]]:
         """The last messages the model sees, so the cost of a turn stays flat."""
@@ -59,7 +67,7 @@ class ChatService:
         history = conversation["messages"] if conversation else []
         if conversation and visitor_turns(conversation) >= self.max_turns:
             raise ConversationLimit()
-        system = build_system_prompt(self.persona, self.today())
+        system = self.system_prompt()
         question = {"role": "user", "content": text}
         reply = self.model.reply(system, [*self.window(history), question])
         user: Message = {**question, "timestamp": utc_now(), "message_id": message_id}

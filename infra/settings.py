@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pulumi
 
+# The app's built-in responder: no Bedrock access needed (and none granted).
+from api.config import OFFLINE_MODEL
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # CloudWatch Logs accepts only these retention periods.
@@ -26,8 +29,6 @@ KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{3
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 MODEL_ID = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9]+)?$")
 DEFAULT_MODEL = "us.amazon.nova-micro-v1:0"
-# The app's built-in responder: no Bedrock access needed (and none granted).
-OFFLINE_MODEL = "offline"
 
 
 class SettingsError(pulumi.RunError):

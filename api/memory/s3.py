@@ -87,7 +87,11 @@ class S3ConversationStore:
         raise ConflictError(f"gave up after {MAX_ATTEMPTS} conflicting writes")
 
     def delete(self, session_id: str) -> bool:
-        if self.get(session_id) is None:
-            return False
+        try:  # a HEAD: no need to download and parse the conversation to know it exists
+            self.client.head_object(Bucket=self.bucket, Key=conversation_key(session_id))
+        except ClientError as exc:
+            if _code(exc) in _MISSING:
+                return False
+            raise
         self.client.delete_object(Bucket=self.bucket, Key=conversation_key(session_id))
         return True

@@ -6,24 +6,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 import api
+from tests.site.pages import ask, session_id
 
 pytestmark = pytest.mark.browser
-
-
-def session_id(page: Page) -> str | None:
-    return page.evaluate("localStorage.getItem('twin.session')")
-
-
-def ask(page: Page, text: str) -> None:
-    """Type a question, press Enter and wait for the reply."""
-    replies = page.locator("#log .message.assistant")
-    before = replies.count()
-    page.locator("#message").fill(text)
-    page.locator("#message").press("Enter")
-    expect(replies).to_have_count(before + 1)
 
 
 def test_header_and_starters_come_from_the_profile(open_page, server, starters):

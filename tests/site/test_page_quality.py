@@ -7,16 +7,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Route, expect
 
 from api.csp import CONTENT_SECURITY_POLICY
+from tests.site.pages import ask, session_id
 
 pytestmark = pytest.mark.browser
-
-
-def ask(page: Page, text: str) -> None:
-    replies = page.locator("#log .message.assistant")
-    before = replies.count()
-    page.locator("#message").fill(text)
-    page.locator("#message").press("Enter")
-    expect(replies).to_have_count(before + 1)
 
 
 def assert_axe_clean(page: Page) -> None:
@@ -66,7 +59,7 @@ def test_axe_finds_no_violations(open_page, server, scheme):
             json={
                 "response": "**Python** and *Go*, see [my notes](https://example.com/notes).\n"
                 "- `one`\n- two",
-                "session_id": page.evaluate("localStorage.getItem('twin.session')"),
+                "session_id": session_id(page),
                 "message_id": "00000000-0000-4000-8000-000000000000",
             }
         ),

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from api.errors import ConversationLimit, ModelUnavailable
+from tests.site.pages import session_id, type_and_send
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +19,6 @@ UNAVAILABLE = {"error": {"code": "model_unavailable", "message": ModelUnavailabl
 def ready(page: Page) -> None:
     """Wait until the profile has loaded, so the page is fully wired."""
     expect(page.locator("h1")).to_have_text("Robin Quill")
-
-
-def type_and_send(page: Page, text: str) -> None:
-    page.locator("#message").fill(text)
-    page.locator("#message").press("Enter")
 
 
 def stored_conversations(server) -> list[dict]:
@@ -96,7 +92,7 @@ def test_a_lost_reply_is_retried_and_the_turn_is_stored_once(open_page, server):
     assert len(conversations) == 1
     assert [m["role"] for m in conversations[0]["messages"]] == ["user", "assistant"]
     # The API agrees: one stored turn in the conversation the page now remembers.
-    session = page.evaluate("localStorage.getItem('twin.session')")
+    session = session_id(page)
     assert session == bodies[0]["session_id"]
     stored = page.request.get(f"/api/conversation/{session}").json()
     assert len(stored["messages"]) == 2
