@@ -13,6 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from bench.interpreters import first_on_path, runtime_python
 from infra.package import PERSONA_FILE, build_package
 from infra.settings import PROJECT_DIR
 
@@ -35,11 +36,11 @@ print(json.dumps({"import_ms": (imported - started) * 1000,
 """
 
 
-def cold_start(task: Path, env: dict[str, str], extra_path: str = "") -> dict:
+def cold_start(python: str, task: Path, env: dict[str, str], extra_path: str = "") -> dict:
     """One fresh interpreter: import the handler and answer GET /api/health."""
     path = str(task) + (f"{os.pathsep}{extra_path}" if extra_path else "")
     result = subprocess.run(  # noqa: S603 - fixed interpreter and script
-        [sys.executable, "-I", "-S", "-c", COLD_START, path],
+        [python, "-I", "-S", "-B", "-c", COLD_START, path],
         env=env, capture_output=True, text=True, check=True, timeout=120,
     )
     return json.loads(result.stdout)
@@ -50,7 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.benchmark", description=__doc__)
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per case")
     args = parser.parse_args(argv)
-    archive = build_package(PROJECT_DIR / "api" / "persona")
+    python = runtime_python("3.13")
+    if python is None:
+        print("benchmark: Python 3.13, the Lambda runtime's version, is needed", file=sys.stderr)
+        return 2
+    with first_on_path(python):
+        archive = build_package(PROJECT_DIR / "api" / "persona")
     with zipfile.ZipFile(archive) as package:
         infos = package.infolist()
         print(f"package   {archive.relative_to(PROJECT_DIR)}")
@@ -66,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             site_packages = sysconfig.get_paths()["purelib"]
             cases = [("offline, file memory", base, ""), ("offline, S3 memory", s3, site_packages)]
             for label, env, extra in cases:
-                runs = [cold_start(task, env, extra) for _ in range(args.runs)]
+                runs = [cold_start(python, task, env, extra) for _ in range(args.runs)]
                 imports = statistics.median(r["import_ms"] for r in runs)
                 first = statistics.median(r["first_ms"] for r in runs)
                 print(f"cold start ({label}, median of {args.runs})")

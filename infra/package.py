@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from api.personas import write_compiled_persona
+from infra.bytecode import compile_entries, find_python, warn_no_python
 from infra.settings import PROJECT_DIR
 
 PLATFORM = "manylinux2014_aarch64"
@@ -20,6 +21,9 @@ BUILD_DIR = PROJECT_DIR / "build" / "lambda"
 # A fixed timestamp and mode for every entry, so the same sources give the same bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SKIPPED = ("__pycache__", ".pyc", "bin/")
+# Python files that ship as source beside their bytecode, so tracebacks show their lines: the
+# app's own. Dependencies ship bytecode alone (README, "The Lambda package").
+APP_SOURCES = ("api/",)
 
 
 def lambda_requirements(pyproject: Path = PROJECT_DIR / "pyproject.toml") -> list[str]:
@@ -85,9 +89,13 @@ def write_zip(entries: dict[str, bytes], dest: Path) -> Path:
 
 
 def build_package(
-    persona_dir: Path, python_version: str = "3.13", build_dir: Path = BUILD_DIR
+    persona_dir: Path,
+    python_version: str = "3.13",
+    build_dir: Path = BUILD_DIR,
+    *,
+    keep_sources: tuple[str, ...] = APP_SOURCES,
 ) -> Path:
-    """Build `<build_dir>/twin-lambda.zip` and return its path."""
+    """Build `<build_dir>/twin-lambda.zip`, with bytecode for `python_version`, and return it."""
     deps = cached_dependencies(lambda_requirements(), python_version, build_dir)
     api_dir = PROJECT_DIR / "api"
     # The example persona folder stays out: the function reads only the compiled document.
@@ -96,5 +104,10 @@ def build_package(
     with tempfile.TemporaryDirectory() as scratch:
         compiled = write_compiled_persona(persona_dir, Path(scratch) / PERSONA_FILE)
         entries[PERSONA_FILE] = compiled.read_bytes()
+    python = find_python(python_version)
+    if python is None:
+        warn_no_python(python_version)
+    else:
+        entries = compile_entries(entries, python, keep_sources=keep_sources)
     return write_zip(entries, build_dir / "twin-lambda.zip")
 

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
+import infra.package
+from bench.interpreters import first_on_path, runtime_python
+from infra.bytecode import find_python, warn_no_python
 from infra.package import PERSONA_FILE, build_package, lambda_requirements
 from infra.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.network
 
-# Runs with -I -S: no site-packages, no repo on the path; only the stdlib and the archive.
+RUNTIME = "3.13"
+PERSONA = PROJECT_DIR / "api" / "persona"
+
+# Runs with -I -S -B: no site-packages, no repo on the path, no bytecode written; only the
+# stdlib and the archive, as on Lambda, where /var/task is read-only.
 HEALTH_CHECK = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
@@ -25,13 +32,32 @@ response = handler(event, None)
 print(json.dumps({"response": response, "pypdf_loaded": "pypdf" in sys.modules,
                   "flask_from": sys.modules["flask"].__file__}))
 """
+HEADER = """
+import importlib.util, sys
+print(importlib.util.MAGIC_NUMBER.hex())
+"""
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes, Path]:
+def python() -> str:
+    """The runtime's Python, which the builder must find on PATH to compile the package."""
+    found = runtime_python(RUNTIME)
+    if found is None:
+        message = f"Python {RUNTIME} not found: install it to build the Lambda package's bytecode"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="module")
+def builds(
+    tmp_path_factory: pytest.TempPathFactory, python: str
+) -> tuple[bytes, bytes, Path]:
     build_dir = tmp_path_factory.mktemp("lambda-build")
-    first = build_package(PROJECT_DIR / "api" / "persona", "3.13", build_dir).read_bytes()
-    zip_path = build_package(PROJECT_DIR / "api" / "persona", "3.13", build_dir)
+    with first_on_path(python):
+        first = build_package(PERSONA, RUNTIME, build_dir).read_bytes()
+        zip_path = build_package(PERSONA, RUNTIME, build_dir)
     return first, zip_path.read_bytes(), zip_path
 
 
@@ -48,19 +74,46 @@ def test_the_zip_holds_the_app_its_dependencies_and_the_compiled_persona(
     assert any(n.startswith("flask/") for n in names)
     assert any(n.startswith("awsgi/") for n in names)
     assert not any(n.startswith("api/persona/") for n in names)
-    assert not any("__pycache__" in n or n.startswith("bin/") for n in names)
+    assert not any(n.startswith("bin/") for n in names)
     assert not any(n.startswith(("pypdf/", "boto3/")) for n in names)
     assert lambda_requirements() == ["flask==3.1.3", "aws-wsgi==0.2.7"]
 
 
-def test_a_fresh_interpreter_answers_health_from_the_extracted_zip(
-    builds: tuple[bytes, bytes, Path], tmp_path: Path
+def test_every_module_carries_bytecode_for_the_runtime(builds, python: str) -> None:
+    archive = zipfile.ZipFile(builds[2])
+    names = set(archive.namelist())
+    tag = "cpython-" + RUNTIME.replace(".", "")
+    app = [n for n in names if n.startswith("api/") and n.endswith(".py")]
+    # The app keeps its sources (tracebacks show its lines) beside cached bytecode...
+    assert app and all(
+        f"{n.rpartition('/')[0]}/__pycache__/{n.rpartition('/')[2][:-3]}.{tag}.pyc" in names
+        for n in app
+    )
+    # ...and its dependencies ship bytecode alone.
+    assert "flask/app.pyc" in names and "werkzeug/routing/map.pyc" in names
+    assert [n for n in names if n.endswith(".py") and not n.startswith("api/")] == []
+    assert [n for n in names if "__pycache__" in n and not n.startswith("api/")] == []
+    magic = subprocess.run(
+        [python, "-I", "-c", HEADER], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.strip()
+    for name in (n for n in names if n.endswith(".pyc")):
+        header = archive.read(name)[:8]
+        # The runtime's magic number, then flags 0b01: hash-based, never checked against a source.
+        assert header[:4].hex() == magic, name
+        assert int.from_bytes(header[4:8], "little") == 0b01, name
+
+
+def test_a_fresh_runtime_interpreter_answers_health_from_the_bytecode(
+    builds: tuple[bytes, bytes, Path], tmp_path: Path, python: str
 ) -> None:
     extracted = tmp_path / "task"
     zipfile.ZipFile(builds[2]).extractall(extracted)
+    # A source the interpreter would compile could not run: only the bytecode can answer.
+    handler_source = extracted / "api" / "lambda_handler.py"
+    handler_source.write_text("raise RuntimeError('compiled from source')\n")
     event = json.loads((PROJECT_DIR / "tests" / "events" / "health.json").read_text())
     result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", HEALTH_CHECK, str(extracted), json.dumps(event)],
+        [python, "-I", "-S", "-B", "-c", HEALTH_CHECK, str(extracted), json.dumps(event)],
         capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
         env={"TWIN_PERSONA": str(extracted / PERSONA_FILE),
              "TWIN_MEMORY_DIR": str(tmp_path / "memory")},
@@ -70,5 +123,35 @@ def test_a_fresh_interpreter_answers_health_from_the_extracted_zip(
     response = answer["response"]
     assert response["statusCode"] == 200
     assert json.loads(response["body"]) == {"status": "ok", "model": "offline", "memory": "file"}
-    assert answer["flask_from"].startswith(str(extracted))
+    assert answer["flask_from"] == str(extracted / "flask" / "__init__.pyc")
     assert answer["pypdf_loaded"] is False
+
+
+def test_without_the_runtime_python_it_says_so_once_and_ships_sources(
+    builds: tuple[bytes, bytes, Path], monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setattr(infra.package, "find_python", lambda _version: None)
+    warn_no_python.cache_clear()
+    build_dir = builds[2].parent  # reuses the dependencies installed above
+    build_package(PERSONA, RUNTIME, build_dir)
+    names = zipfile.ZipFile(build_package(PERSONA, RUNTIME, build_dir)).namelist()
+    warning = capsys.readouterr().err
+    warn_no_python.cache_clear()
+    assert warning.count("no Python 3.13 found") == 1
+    assert "every cold start compiles them again" in warning  # what it costs
+    assert "put python3.13 on PATH" in warning  # how to fix it
+    assert "flask/app.py" in names and not any(n.endswith(".pyc") for n in names)
+
+
+def test_find_python_runs_the_candidate_it_finds(tmp_path: Path, monkeypatch) -> None:
+    # A version manager's shim that refuses to run is not an interpreter.
+    shim = tmp_path / "python3.99"
+    shim.write_text("#!/bin/sh\necho 'python3.99: command not found' >&2\nexit 127\n")
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    find_python.cache_clear()
+    assert find_python("3.99") is None
+    shim.write_text("#!/bin/sh\necho 3.99\n")
+    find_python.cache_clear()
+    assert find_python("3.99") == str(shim)
+    find_python.cache_clear()

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 
@@ -135,6 +136,41 @@ def test_deploy_tests_then_assumes_the_role_then_deploys_then_refreshes_the_cdn(
     assert tests < credentials < up < invalidate < summary
     assert "distributionId" in steps(job)[invalidate]["run"]
     assert "siteUrl" in steps(job)[summary]["run"]
+
+
+def runtime_version(script: str, stack_file: str, tmp_path: Path) -> str:
+    """Run the deploy's runtime step on a stack file and return the version it outputs."""
+    (tmp_path / "Pulumi.dev.yaml").write_text(stack_file)
+    output = tmp_path / "output"
+    output.write_text("")
+    subprocess.run(
+        ["bash", "-e", "-c", script],
+        env={"STACK": "dev", "GITHUB_OUTPUT": str(output), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path, capture_output=True, text=True, timeout=30, check=True,
+    )
+    return output.read_text().strip()
+
+
+def test_deploy_sets_up_the_python_of_the_stacks_lambda_runtime(workflows, tmp_path):
+    # The package builder compiles the function's bytecode with that version (README).
+    [job] = workflows["deploy.yml"]["jobs"].values()
+    read = index_of(job, lambda s: s.get("id") == "runtime")
+    setup = index_of(job, lambda s: uses(s, "actions/setup-python@"))
+    tests = index_of(job, lambda s: runs(s, ".ci/run"))
+    assert read < setup < tests
+    version = steps(job)[setup]["with"]["python-version"]
+    assert version == "${{ steps.runtime.outputs.python-version }}"
+    script = steps(job)[read]["run"]
+    default = yaml.safe_load((WORKFLOWS.parents[1] / "Pulumi.yaml").read_text())
+    default = default["config"]["lambdaRuntime"]["default"].removeprefix("python")
+    assert runtime_version(script, "config:\n  aws:region: eu-west-1\n", tmp_path) == (
+        f"python-version={default}"
+    )
+    stack = "config:\n  twin:lambdaRuntime: python3.12\n  twin:modelId: offline\n"
+    assert runtime_version(script, stack, tmp_path) == "python-version=3.12"
+    assert runtime_version(script, stack.replace("python3.12", '"python3.14"'), tmp_path) == (
+        "python-version=3.14"
+    )
 
 
 @pytest.mark.parametrize("name", ["deploy.yml", "destroy.yml"])
