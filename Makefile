@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format benchmark bootstrap clean
+.PHONY: install run test lint format bench eval bootstrap clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,9 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# Package size and the handler's cold-start time, printed (builds the Lambda package).
-benchmark: $(STAMP)
-	$(BIN)/python -m infra.benchmark
+# The measured figures (README, "Measured"): prints a table, writes bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 # One-time, per AWS account: state bucket, secrets key, GitHub OIDC provider.
 bootstrap: $(STAMP)

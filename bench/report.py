@@ -1,0 +1,92 @@
+"""The benchmark's figures as one JSON document, checked against the targets, and as a table."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+# The project's targets (README, "Measured"): where the figure sits in results.json, the limit,
+# a label, and whether the limit itself passes ("no more than") or not ("under").
+TARGETS = [
+    (("cold_start", "total", "median"), 300, "Lambda-true cold start, ms", False),
+    (("warm_turn_overhead", "file", "p50"), 5, "warm overhead p50 (file store), ms", False),
+    (("package", "zipped_bytes"), 2_000_000, "archive zipped, bytes", False),
+    (("page", "total_bytes", "median"), 40_000, "page weight (HTML+CSS+JS), bytes", False),
+    (("prompt", "turn_50_over_turn_10"), 1.2, "prompt turn 50 / turn 10", True),
+]
+
+
+def median_of(runs: list[dict], key: str, unit: str) -> dict[str, Any]:
+    """The median of one figure over several runs, with its unit and the runs themselves."""
+    values = [round(run[key], 1) for run in runs]
+    middle = statistics.median(values)
+    return {"median": int(middle) if unit == "bytes" else round(middle, 1), "unit": unit,
+            "runs": values}
+
+
+def percentiles(samples: list[float], unit: str = "ms") -> dict[str, Any]:
+    """p50 and p95 of many samples."""
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return {"p50": round(cuts[49], 2), "p95": round(cuts[94], 2), "unit": unit,
+            "turns": len(samples)}
+
+
+def lookup(results: dict, path: tuple[str, ...]) -> Any:
+    value: Any = results
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def check_targets(results: dict) -> list[dict[str, Any]]:
+    """Each target with the measured figure and whether it is met (None when not measured)."""
+    checked = []
+    for path, limit, label, inclusive in TARGETS:
+        measured = lookup(results, path)
+        met = None if measured is None else measured <= limit if inclusive else measured < limit
+        checked.append({"figure": ".".join(path), "label": label, "target": limit,
+                        "measured": measured, "met": met})
+    return checked
+
+
+def _row(name: str, value: Any, unit: str = "") -> str:
+    return f"  {name:<34} {value!s:>12} {unit}"
+
+
+def table(results: dict) -> str:
+    """The figures as a plain-text table."""
+    cold, warm, package = results["cold_start"], results["warm_turn_overhead"], results["package"]
+    lines = [f"package {package['path']}",
+             _row("zipped", package["zipped_bytes"], "bytes"),
+             _row("unzipped", package["unzipped_bytes"], "bytes"),
+             f"cold start, Python {cold['python']}, median of {cold['runs']} fresh extractions",
+             *[_row(phase.replace("_", " "), cold[phase]["median"], "ms")
+               for phase in ("import", "app_build", "first_request", "total")],
+             _row("modules loaded", cold["modules"]),
+             "warm per-turn overhead around the model"]
+    for store, figures in warm.items():
+        lines.append(_row(f"{store} store p50 / p95", f"{figures['p50']} / {figures['p95']}",
+                          f"ms over {figures['turns']} turns"))
+        if figures["fsync_p50"]:
+            lines.append(_row("  of which fsync, p50", figures["fsync_p50"], "ms"))
+    page = results.get("page")
+    if page:
+        lines.append(f"page in Chromium {page['chromium']}, median of {page['runs']} loads")
+        for kind in ("html", "css", "js", "total"):
+            lines.append(_row(f"{kind} bytes", page[f"{kind}_bytes"]["median"], "bytes"))
+        lines.append(_row("gzipped", page["gzipped_bytes"]["median"], "bytes"))
+        lines.append(_row("time to type", page["time_to_type"]["median"], "ms"))
+        lines.append(_row("first reply after Enter", page["first_reply"]["median"], "ms"))
+    else:
+        lines.append("page: not measured (no Chromium)")
+    lines.append("prompt sent to the model")
+    for turn, size in results["prompt"].items():
+        if isinstance(size, dict):
+            lines.append(_row(turn.replace("_", " "), size["characters"],
+                              f"chars, ~{size['estimated_tokens']} tokens"))
+    lines.append("targets")
+    for target in results["targets"]:
+        verdict = {True: "met", False: "MISSED", None: "not measured"}[target["met"]]
+        lines.append(f"  {target['label']:<34} {target['measured']!s:>12}  target "
+                     f"{target['target']}: {verdict}")
+    return "\n".join(lines)

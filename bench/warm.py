@@ -1,0 +1,148 @@
+"""Warm turns through the Lambda entry's path (aws-wsgi into Flask), and the prompt's size."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import awsgi
+from flask import Flask
+
+from api import create_app
+from api.config import Config
+from api.models import Reply
+from bench.coldstart import FAKE_SESSION, chat_event
+from bench.servers import s3_server
+
+BUCKET = "twin-bench-warm"
+# What visitors ask, in a loop; the offline model's answers quote the persona's notes.
+QUESTIONS = [
+    "What do you work on at the moment?", "Which technologies are you strongest in?",
+    "What was your biggest project?", "Are you open to new roles?", "Where are you based?",
+    "What did you study?", "How many years of experience do you have?",
+    "Tell me about your time at Brightlane Payments.", "Do you mentor other engineers?",
+    "What do you do outside work?",
+]
+CHARS_PER_TOKEN = 4  # a rough rule for English text; the model's own tokenizer differs
+
+
+class TimedModel:
+    """Wraps the app's model and adds up the time spent inside it, to subtract from each turn."""
+
+    def __init__(self, model: Any) -> None:
+        self.model, self.name, self.spent, self.calls = model, model.name, 0.0, []
+
+    def reply(self, system: str, messages: list[dict[str, str]]) -> Reply:
+        started = time.perf_counter()
+        try:
+            return self.model.reply(system, messages)
+        finally:
+            self.spent += time.perf_counter() - started
+            self.calls.append((system, messages))
+
+
+def timed_app(config: Config, **clients: Any) -> tuple[Flask, TimedModel]:
+    """The app as create_app builds it, with its model wrapped in a TimedModel."""
+    app = create_app(config, **clients)
+    # The request log is still formatted, as on Lambda, but not printed among the figures.
+    for handler in logging.getLogger("twin").handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the app
+    chat = app.extensions["twin"].chat
+    chat.model = TimedModel(chat.model)
+    return app, chat.model
+
+
+@contextmanager
+def timed_fsync() -> Iterator[list[float]]:
+    """Add up the time spent in os.fsync (the file store's wait for the disk), per call."""
+    spent: list[float] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        started = time.perf_counter()
+        try:
+            real(fd)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    os.fsync = fsync
+    try:
+        yield spent
+    finally:
+        os.fsync = real
+
+
+def overhead_ms(app: Flask, model: TimedModel, conversations: int, turns: int) -> dict:
+    """Per turn: the time to answer through aws-wsgi less the time inside the model, and of
+    that, the time the file store waited for the disk (fsync)."""
+    context = SimpleNamespace(aws_request_id="bench")
+    sessions = [str(uuid.uuid4()) for _ in range(conversations)]
+    overhead, disk = [], []
+    with timed_fsync() as fsyncs:
+        for turn in range(turns):
+            for session in sessions:
+                event = chat_event(QUESTIONS[turn % len(QUESTIONS)], session)
+                model.spent, fsyncs[:] = 0.0, []
+                started = time.perf_counter()
+                response = awsgi.response(app, event, context)
+                elapsed = time.perf_counter() - started
+                if int(response["statusCode"]) != 200:
+                    raise RuntimeError(f"warm turn failed: {response['body']}")
+                overhead.append((elapsed - model.spent) * 1000)
+                disk.append(sum(fsyncs) * 1000)
+    # The first turn of each conversation warms the caches.
+    return {"overhead": overhead[conversations:], "fsync": disk[conversations:]}
+
+
+@contextmanager
+def warm_apps(scratch: Path) -> Iterator[dict[str, tuple[Flask, TimedModel]]]:
+    """The offline app on the file store, and on moto's S3 server over loopback."""
+    import boto3
+
+    with s3_server() as url:
+        s3 = boto3.Session(**FAKE_SESSION).client("s3", endpoint_url=url)
+        s3.create_bucket(Bucket=BUCKET)
+        yield {
+            "file": timed_app(Config(memory_dir=scratch / "memory")),
+            "s3": timed_app(Config(memory_bucket=BUCKET), s3_client=s3),
+        }
+
+
+def warm_overhead(conversations: int = 10, turns: int = 21) -> dict[str, dict]:
+    """Per-turn overhead and fsync samples for each store."""
+    with tempfile.TemporaryDirectory(prefix="twin-warm-") as scratch, \
+            warm_apps(Path(scratch)) as apps:
+        return {kind: overhead_ms(app, model, conversations, turns)
+                for kind, (app, model) in apps.items()}
+
+
+def prompt_sizes(at_turns: tuple[int, ...] = (1, 10, 50)) -> dict[str, dict[str, int]]:
+    """What the model is sent at given turns of one conversation: characters, estimated tokens."""
+    with tempfile.TemporaryDirectory(prefix="twin-prompt-") as scratch:
+        config = Config(memory_dir=Path(scratch), max_turns=max(at_turns))
+        app, model = timed_app(config)
+        client, session = app.test_client(), str(uuid.uuid4())
+        for turn in range(max(at_turns)):
+            body = {"message": QUESTIONS[turn % len(QUESTIONS)], "session_id": session}
+            response = client.post("/api/chat", data=json.dumps(body),
+                                   content_type="application/json")
+            if response.status_code != 200:
+                raise RuntimeError(f"turn {turn + 1} failed: {response.get_json()}")
+    sizes = {}
+    for turn in at_turns:
+        system, messages = model.calls[turn - 1]
+        characters = len(system) + sum(len(m["content"]) for m in messages)
+        sizes[f"turn_{turn}"] = {"characters": characters, "messages": len(messages),
+                                 "estimated_tokens": math.ceil(characters / CHARS_PER_TOKEN)}
+    return sizes

@@ -1,0 +1,38 @@
+"""The benchmark's arithmetic and verdicts; the benchmark itself runs with `make bench` only."""
+
+from __future__ import annotations
+
+from bench.report import check_targets, median_of, percentiles
+
+
+def results(cold_ms: float, p50: float, zipped: int, page: int, ratio: float) -> dict:
+    return {
+        "cold_start": {"total": {"median": cold_ms}},
+        "warm_turn_overhead": {"file": {"p50": p50}},
+        "package": {"zipped_bytes": zipped},
+        "page": {"total_bytes": {"median": page}},
+        "prompt": {"turn_50_over_turn_10": ratio},
+    }
+
+
+def test_each_target_is_judged_on_its_own_figure():
+    verdicts = check_targets(results(299.9, 4.99, 1_999_999, 39_999, 1.2))
+    assert [v["met"] for v in verdicts] == [True] * 5
+    verdicts = check_targets(results(300, 5, 2_000_000, 40_000, 1.21))
+    assert [v["met"] for v in verdicts] == [False] * 5  # "under" excludes the limit itself
+
+
+def test_a_figure_not_measured_is_not_called_met():
+    figures = results(100, 1, 1, 1, 1.0)
+    figures["page"] = None
+    verdicts = {v["figure"]: v["met"] for v in check_targets(figures)}
+    assert verdicts["page.total_bytes.median"] is None
+
+
+def test_medians_and_percentiles_name_their_units():
+    runs = [{"ms": 3.0, "b": 10}, {"ms": 1.0, "b": 30}, {"ms": 2.0, "b": 20}]
+    assert median_of(runs, "ms", "ms") == {"median": 2.0, "unit": "ms", "runs": [3.0, 1.0, 2.0]}
+    assert median_of(runs, "b", "bytes")["median"] == 20
+    spread = percentiles([float(n) for n in range(1, 101)])
+    assert (spread["p50"], spread["p95"]) == (50.5, 95.05)
+    assert (spread["unit"], spread["turns"]) == ("ms", 100)
