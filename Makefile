@@ -27,6 +27,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# Answer quality per category (README, "Answer quality"): writes bench/eval.json. The offline
+# responder answers unless TWIN_MODEL_ID names a Bedrock model and AWS credentials exist.
+eval: $(STAMP)
+	$(BIN)/python -m bench.eval
+
 # One-time, per AWS account: state bucket, secrets key, GitHub OIDC provider.
 bootstrap: $(STAMP)
 	$(BIN)/python -m infra.bootstrap --region "$(REGION)" --github-repo "$(REPO)"

@@ -6,8 +6,9 @@ import pulumi
 
 from infra.arns import Arns
 from infra.domain import CERTIFICATE_REGION
+from infra.function import bedrock_statements
 from infra.policies import Statement, allow
-from infra.settings import Settings
+from infra.settings import OFFLINE_MODEL, Settings
 
 BUCKET_ACTIONS = [
     "s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions",
@@ -138,6 +139,10 @@ def statements(
             allow("StateObjects", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
                   [s3(f"{settings.state_bucket}/.pulumi/*")]),
         ]
+    if settings.model_id != OFFLINE_MODEL:
+        # The manual answer-quality eval (eval.yml) asks the stack's model, exactly as the
+        # function may: the configured model, through its inference profile only.
+        result += [{**s, "Sid": f"Eval{s['Sid']}"} for s in bedrock_statements(settings, arns)]
     if settings.secrets_key_arn:
         result.append(allow("SecretsKey", ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
                                            "kms:DescribeKey"], [settings.secrets_key_arn]))

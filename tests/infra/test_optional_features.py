@@ -55,9 +55,10 @@ def test_allowed_origins_configure_cors_on_the_api_and_the_app() -> None:
 
 def test_offline_model_gets_no_bedrock_access() -> None:
     program = program_for("dev", **{"twin:modelId": "offline"})
-    policy = program.one("aws:iam/rolePolicy:RolePolicy", "-function-policy")["state"]["policy"]
-    actions = {a for s in json.loads(policy)["Statement"] for a in s["Action"]}
-    assert not any(a.startswith("bedrock:") for a in actions)
+    for role in ("-function-policy", "-deploy-policy"):
+        policy = program.one("aws:iam/rolePolicy:RolePolicy", role)["state"]["policy"]
+        actions = {a for s in json.loads(policy)["Statement"] for a in s["Action"]}
+        assert not any(a.startswith("bedrock:") for a in actions), role
 
 
 @pytest.mark.parametrize(
@@ -85,6 +86,11 @@ def test_bedrock_grant_follows_the_model_id(model: str, expected: list[dict]) ->
     policy = program.one("aws:iam/rolePolicy:RolePolicy", "-function-policy")["state"]["policy"]
     granted = [s for s in json.loads(policy)["Statement"] if s["Sid"].startswith("Invoke")]
     assert granted == expected
+    # The deploy role may ask the same model, the same way, for the eval workflow (eval.yml).
+    deploy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    bedrock = [s for s in json.loads(deploy)["Statement"]
+               if any(a.startswith("bedrock:") for a in s["Action"])]
+    assert bedrock == [{**s, "Sid": "Eval" + s["Sid"]} for s in expected]
     variables = program.one("aws:lambda/function:Function")["state"]["environment"]["variables"]
     assert variables["TWIN_MODEL_ID"] == model
 

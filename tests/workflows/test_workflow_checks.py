@@ -10,7 +10,7 @@ import pytest
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 
-NAMES = ["ci.yml", "deploy.yml", "destroy.yml"]
+NAMES = ["ci.yml", "deploy.yml", "destroy.yml", "eval.yml"]
 # A workflow with the mistakes the audits exist for: a mutable tag, a dangerous trigger,
 # and an attacker-controlled expression inside a shell script.
 UNSAFE = """\
@@ -48,7 +48,7 @@ def zizmor_findings(tool, path: Path) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_the_three_workflows_exist(workflows):
+def test_the_four_workflows_exist(workflows):
     assert sorted(workflows) == NAMES
 
 

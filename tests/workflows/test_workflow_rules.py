@@ -47,7 +47,7 @@ def aws_jobs(workflow: dict) -> dict[str, dict]:
 # --- every workflow ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml", "destroy.yml"])
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml", "destroy.yml", "eval.yml"])
 def test_every_action_is_pinned_to_a_full_commit_sha_with_its_version(name):
     lines = [line for line in (WORKFLOWS / name).read_text().splitlines() if "uses:" in line]
     assert lines
@@ -82,6 +82,7 @@ def test_no_shell_script_expands_an_expression_directly(workflows):
 def test_workflows_grant_nothing_by_default_and_every_job_has_a_timeout(workflows):
     assert workflows["deploy.yml"]["permissions"] == {}
     assert workflows["destroy.yml"]["permissions"] == {}
+    assert workflows["eval.yml"]["permissions"] == {}
     assert workflows["ci.yml"]["permissions"] == {"contents": "read"}
     for workflow in workflows.values():
         for job in workflow["jobs"].values():
@@ -138,8 +139,8 @@ def test_deploy_tests_then_assumes_the_role_then_deploys_then_refreshes_the_cdn(
     assert "siteUrl" in steps(job)[summary]["run"]
 
 
-def runtime_version(script: str, stack_file: str, tmp_path: Path) -> str:
-    """Run the deploy's runtime step on a stack file and return the version it outputs."""
+def step_output(script: str, stack_file: str, tmp_path: Path) -> str:
+    """Run a step that reads Pulumi.dev.yaml and return what it writes to GITHUB_OUTPUT."""
     (tmp_path / "Pulumi.dev.yaml").write_text(stack_file)
     output = tmp_path / "output"
     output.write_text("")
@@ -163,12 +164,12 @@ def test_deploy_sets_up_the_python_of_the_stacks_lambda_runtime(workflows, tmp_p
     script = steps(job)[read]["run"]
     default = yaml.safe_load((WORKFLOWS.parents[1] / "Pulumi.yaml").read_text())
     default = default["config"]["lambdaRuntime"]["default"].removeprefix("python")
-    assert runtime_version(script, "config:\n  aws:region: eu-west-1\n", tmp_path) == (
+    assert step_output(script, "config:\n  aws:region: eu-west-1\n", tmp_path) == (
         f"python-version={default}"
     )
     stack = "config:\n  twin:lambdaRuntime: python3.12\n  twin:modelId: offline\n"
-    assert runtime_version(script, stack, tmp_path) == "python-version=3.12"
-    assert runtime_version(script, stack.replace("python3.12", '"python3.14"'), tmp_path) == (
+    assert step_output(script, stack, tmp_path) == "python-version=3.12"
+    assert step_output(script, stack.replace("python3.12", '"python3.14"'), tmp_path) == (
         "python-version=3.14"
     )
 
@@ -267,3 +268,38 @@ def test_destroy_keeps_protected_data_and_says_what_it_kept(workflows):
     summary = steps(job)[index_of(job, lambda s: runs(s, "GITHUB_STEP_SUMMARY"))]["run"]
     assert "pulumi stack export" in summary
     assert "pulumi state unprotect" in summary
+
+
+# --- eval -------------------------------------------------------------------------------
+
+
+def test_eval_is_manual_and_uses_only_the_dev_deploy_role(workflows):
+    evaluation = workflows["eval.yml"]
+    assert set(evaluation["on"]) == {"workflow_dispatch"}
+    [job] = evaluation["jobs"].values()
+    assert job["environment"] == "dev" and job["env"]["STACK"] == "dev"
+    assert job["permissions"] == OIDC_ONLY
+    [step] = [s for s in steps(job) if uses(s, CREDENTIALS_ACTION)]
+    assert step["with"] == {"role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
+                            "aws-region": "${{ vars.AWS_REGION }}"}
+    assert "secrets." not in (WORKFLOWS / "eval.yml").read_text()
+
+
+def test_eval_asks_the_stacks_model_after_assuming_the_role(workflows, tmp_path):
+    [job] = workflows["eval.yml"]["jobs"].values()
+    read = index_of(job, lambda s: s.get("id") == "model")
+    credentials = index_of(job, lambda s: uses(s, CREDENTIALS_ACTION))
+    run_eval = index_of(job, lambda s: runs(s, "make eval"))
+    assert read < credentials < run_eval
+    assert steps(job)[run_eval]["env"] == {
+        "TWIN_MODEL_ID": "${{ steps.model.outputs.id }}",
+        "TWIN_BEDROCK_REGION": "${{ vars.AWS_REGION }}",
+    }
+    script = steps(job)[read]["run"]
+    default = yaml.safe_load((WORKFLOWS.parents[1] / "Pulumi.yaml").read_text())
+    default = default["config"]["modelId"]["default"]
+    assert step_output(script, "config:\n  aws:region: us-east-1\n", tmp_path) == f"id={default}"
+    stack = "config:\n  aws:region: eu-west-1\n  twin:modelId: eu.amazon.nova-micro-v1:0\n"
+    assert step_output(script, stack, tmp_path) == "id=eu.amazon.nova-micro-v1:0"
+    upload = steps(job)[index_of(job, lambda s: uses(s, "actions/upload-artifact@"))]
+    assert upload["with"]["path"] == "bench/eval.json"
