@@ -48,12 +48,12 @@ def build_model(config: Config, persona: Persona, bedrock_client: Any = None) ->
 def build_store(config: Config, s3_client: Any = None) -> ConversationStore:
     """S3 when TWIN_MEMORY_BUCKET is set, else JSON files under TWIN_MEMORY_DIR."""
     if config.memory_bucket:
-        from .memory.s3 import S3ConversationStore
+        from .memory.s3 import CLIENT_CONFIG, S3ConversationStore
 
         if s3_client is None:
             import boto3
 
-            s3_client = boto3.client("s3")
+            s3_client = boto3.client("s3", config=CLIENT_CONFIG)
         return S3ConversationStore(s3_client, config.memory_bucket)
     from .memory.files import FileConversationStore
 

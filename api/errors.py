@@ -70,6 +70,20 @@ class ModelUnavailable(ApiError):
     message = "The twin is not reachable right now. Please try again in a moment."
 
 
+class MemoryUnavailable(ApiError):
+    """The conversation store failed or timed out; nothing of this turn was saved."""
+
+    status, code = 503, "memory_unavailable"
+    message = "Conversations cannot be reached right now. Please try again in a moment."
+
+
+class ConversationBusy(ApiError):
+    """Too many concurrent writes to one conversation; nothing of this turn was saved."""
+
+    status, code = 503, "conversation_busy"
+    message = "This conversation is busy with another message. Please try again in a moment."
+
+
 # Werkzeug raises these itself (routing, body size); they are answered in the same shape.
 _HTTP_ERRORS: dict[int, type[ApiError]] = {
     400: BadRequest,

@@ -5,22 +5,33 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
+from ..errors import ConversationBusy, MemoryUnavailable
 from . import Conversation, Message, apply_turn, conversation_key
 
 # A conflicting write is re-read and re-applied; these bound how long a turn waits for its slot.
 MAX_ATTEMPTS = 12
 BASE_DELAY = 0.02
 MAX_DELAY = 0.5
+RETRY_AFTER_SECONDS = 1  # what a busy conversation tells the client to wait before retrying
 _CONFLICT = {"PreconditionFailed", "ConditionalRequestConflict"}
 _MISSING = {"NoSuchKey", "404", "NotFound"}
+# S3 answers these when it is briefly unable to serve; anything else is a fault to log (500).
+_UNAVAILABLE = {"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "500", "503"}
+# Short timeouts and a few retries keep a stuck S3 call well inside the function's 29 s.
+CLIENT_CONFIG = BotoConfig(connect_timeout=2, read_timeout=5,
+                           retries={"mode": "standard", "total_max_attempts": 3})
 
 
-class ConflictError(RuntimeError):
-    """Too many concurrent writers; the turn could not be saved."""
+class ConflictError(ConversationBusy):
+    """Too many concurrent writers; the turn was not saved (503 conversation_busy)."""
 
 
 def check_conditional_writes(client: Any) -> None:
@@ -37,6 +48,19 @@ def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
+@contextmanager
+def _unavailable_as_503() -> Iterator[None]:
+    """S3 timing out, unreachable or briefly failing becomes 503 memory_unavailable."""
+    try:
+        yield
+    except (HTTPClientError, BotoConnectionError) as exc:
+        raise MemoryUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
+    except ClientError as exc:
+        if _code(exc) in _UNAVAILABLE:
+            raise MemoryUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
+        raise
+
+
 class S3ConversationStore:
     """Keeps each conversation at `conversations/<session_id>.json` in one bucket."""
 
@@ -49,13 +73,14 @@ class S3ConversationStore:
         self.sleep = sleep
 
     def _read(self, session_id: str) -> tuple[Conversation | None, str | None]:
-        try:
-            obj = self.client.get_object(Bucket=self.bucket, Key=conversation_key(session_id))
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                return None, None
-            raise
-        return json.loads(obj["Body"].read()), obj["ETag"]
+        with _unavailable_as_503():
+            try:
+                obj = self.client.get_object(Bucket=self.bucket, Key=conversation_key(session_id))
+            except ClientError as exc:
+                if _code(exc) in _MISSING:
+                    return None, None
+                raise
+            return json.loads(obj["Body"].read()), obj["ETag"]
 
     def get(self, session_id: str) -> Conversation | None:
         return self._read(session_id)[0]
@@ -71,27 +96,30 @@ class S3ConversationStore:
                 return current
             condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
             try:
-                self.client.put_object(
-                    Bucket=self.bucket,
-                    Key=conversation_key(session_id),
-                    Body=json.dumps(updated, ensure_ascii=False).encode(),
-                    ContentType="application/json",
-                    **condition,
-                )
+                with _unavailable_as_503():
+                    self.client.put_object(
+                        Bucket=self.bucket,
+                        Key=conversation_key(session_id),
+                        Body=json.dumps(updated, ensure_ascii=False).encode(),
+                        ContentType="application/json",
+                        **condition,
+                    )
                 return updated
             except ClientError as exc:
                 if _code(exc) not in _CONFLICT:
                     raise
             # Full jitter keeps racing writers from retrying in lock-step.
             self.sleep(random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt)))  # noqa: S311
-        raise ConflictError(f"gave up after {MAX_ATTEMPTS} conflicting writes")
+        # Nothing of this turn was written; the client retries it with the same message_id.
+        raise ConflictError(retry_after=RETRY_AFTER_SECONDS)
 
     def delete(self, session_id: str) -> bool:
-        try:  # a HEAD: no need to download and parse the conversation to know it exists
-            self.client.head_object(Bucket=self.bucket, Key=conversation_key(session_id))
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                return False
-            raise
-        self.client.delete_object(Bucket=self.bucket, Key=conversation_key(session_id))
-        return True
+        with _unavailable_as_503():
+            try:  # a HEAD: no need to download and parse the conversation to know it exists
+                self.client.head_object(Bucket=self.bucket, Key=conversation_key(session_id))
+            except ClientError as exc:
+                if _code(exc) in _MISSING:
+                    return False
+                raise
+            self.client.delete_object(Bucket=self.bucket, Key=conversation_key(session_id))
+            return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from typing import Any
@@ -9,14 +10,17 @@ from typing import Any
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import (
     ClientError,
-    ReadTimeoutError,
+    HTTPClientError,
 )
 from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
+from botocore.parsers import ResponseParserError
 
 from ..errors import ModelError, ModelUnavailable, RateLimited
 from . import Reply
+
+log = logging.getLogger("twin")
 
 # Two attempts of at most 10 s each stay inside API Gateway's 30 s integration limit.
 CLIENT_CONFIG = BotoConfig(
@@ -75,8 +79,13 @@ class BedrockModel:
             )
         except ClientError as exc:
             raise self._map(exc) from exc
-        except (ReadTimeoutError, BotoConnectionError) as exc:
+        except (HTTPClientError, BotoConnectionError) as exc:  # timed out, reset, unreachable
             raise ModelUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
+        except (ResponseParserError, AttributeError, TypeError, ValueError) as exc:
+            # botocore could not read the answer: the model's output was malformed.
+            log.warning("malformed model response (%s)", exc.__class__.__name__,
+                        extra={"event": "model_malformed"})
+            raise ModelError() from exc
         latency = (time.perf_counter() - started) * 1000
         blocks = response.get("output", {}).get("message", {}).get("content", [])
         text = strip_thinking("".join(b.get("text", "") for b in blocks))
