@@ -106,6 +106,8 @@ def parse_contact(body: dict[str, Any], max_chars: int) -> ContactForm:
     if website is not None and not isinstance(website, str):
         raise BadRequest("'website' must be a string.")
     session_id = body.get("session_id")
+    if session_id is not None and not isinstance(session_id, str):
+        raise BadRequest("'session_id' must be a string.")
     return ContactForm(
         email=check_email(body.get("email")),
         name=check_text(body.get("name"), "name", MAX_NAME_CHARS, one_line=True),

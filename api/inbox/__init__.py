@@ -10,14 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 Entry = dict[str, Any]
 
 FOLDERS = {"contact": "contacts", "question": "questions"}
-# Keys sort newest first: 10**13 ms is the year 2286.
-_STAMP_BASE = 10**13
+# Keys sort newest first: 10**16 microseconds after 1970 is the year 2286.
+_STAMP_BASE = 10**16
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def entry_id(kind: str, session_id: str | None, fields: dict[str, Any]) -> str:
@@ -43,7 +44,7 @@ def new_entry(
     return {
         "id": entry_id(kind, session_id, fields),
         "kind": kind,
-        "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
+        "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "source": source,
         "session_id": session_id,
         "asked": asked,
@@ -58,14 +59,15 @@ def created(entry: Entry) -> datetime:
 
 def entry_key(entry: Entry) -> str:
     """Where the entry lives: newest first within its kind's folder."""
-    millis = int(created(entry).timestamp() * 1000)
-    return f"inbox/{FOLDERS[entry['kind']]}/{_STAMP_BASE - millis:013d}-{entry['id']}.json"
+    when = created(entry) - _EPOCH
+    micros = (when.days * 86400 + when.seconds) * 10**6 + when.microseconds  # exact, no float
+    return f"inbox/{FOLDERS[entry['kind']]}/{_STAMP_BASE - micros:016d}-{entry['id']}.json"
 
 
 def key_time(key: str) -> datetime:
     """The time an entry key encodes, read without fetching the entry."""
     stamp = key.rsplit("/", 1)[-1].split("-", 1)[0]
-    return datetime.fromtimestamp((_STAMP_BASE - int(stamp)) / 1000, UTC)
+    return _EPOCH + timedelta(microseconds=_STAMP_BASE - int(stamp))
 
 
 def claim_key(entry: Entry) -> str:
