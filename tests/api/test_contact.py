@@ -30,8 +30,13 @@ BAD_CONTACTS = [
     ("not-json", "hello", JSON, 400, "bad_request"),
     ("json-array", "[]", JSON, 400, "bad_request"),
     ("wrong-content-type", body(), "text/plain", 415, "unsupported_media_type"),
-    ("form-encoded", "email=a%40b.example", "application/x-www-form-urlencoded", 415,
-     "unsupported_media_type"),
+    (
+        "form-encoded",
+        "email=a%40b.example",
+        "application/x-www-form-urlencoded",
+        415,
+        "unsupported_media_type",
+    ),
     ("too-large", body(message="x" * 70000), JSON, 413, "payload_too_large"),
     ("missing-email", json.dumps({"name": "Sam"}), JSON, 400, "bad_request"),
     ("email-null", body(email=None), JSON, 400, "bad_request"),
@@ -41,10 +46,20 @@ BAD_CONTACTS = [
     ("email-no-domain-dot", body(email="sam@localhost"), JSON, 400, "bad_request"),
     ("email-two-ats", body(email="sam@@acme.example"), JSON, 400, "bad_request"),
     ("email-spaces", body(email="sam reyes@acme.example"), JSON, 400, "bad_request"),
-    ("email-header-injection", body(email="sam@acme.example\nBcc: x@y.example"), JSON, 400,
-     "bad_request"),
-    ("email-too-long", body(email="s" * 64 + "@" + "a" * 190 + ".example"), JSON, 400,
-     "bad_request"),
+    (
+        "email-header-injection",
+        body(email="sam@acme.example\nBcc: x@y.example"),
+        JSON,
+        400,
+        "bad_request",
+    ),
+    (
+        "email-too-long",
+        body(email="s" * 64 + "@" + "a" * 190 + ".example"),
+        JSON,
+        400,
+        "bad_request",
+    ),
     ("local-part-too-long", body(email="s" * 65 + "@acme.example"), JSON, 400, "bad_request"),
     ("name-list", body(name=["Sam"]), JSON, 400, "bad_request"),
     ("name-too-long", body(name="S" * 101), JSON, 400, "bad_request"),
@@ -52,8 +67,13 @@ BAD_CONTACTS = [
     ("message-object", body(message={"text": "hi"}), JSON, 400, "bad_request"),
     ("message-too-long", body(message="x" * 2001), JSON, 400, "bad_request"),
     ("message-control-chars", body(message="hi\x00there"), JSON, 400, "bad_request"),
-    ("lone-surrogate", '{"email": "sam@acme.example", "name": "\\ud800"}', JSON, 400,
-     "bad_request"),
+    (
+        "lone-surrogate",
+        '{"email": "sam@acme.example", "name": "\\ud800"}',
+        JSON,
+        400,
+        "bad_request",
+    ),
     ("session-number", body(session_id=7), JSON, 400, "bad_request"),
     ("session-not-uuid", body(session_id="../../etc/passwd"), JSON, 400, "invalid_session"),
     ("session-upper-case", body(session_id=UUID.upper()), JSON, 400, "invalid_session"),
@@ -87,8 +107,15 @@ def test_a_contact_is_stored_with_only_what_was_given(client, config):
     assert response.json == {"status": "received"}
     [entry] = contacts(config)
     assert entry.pop("id") and entry.pop("created_at")
-    assert entry == {"kind": "contact", "source": "form", "session_id": UUID, "asked": None,
-                     "email": GOOD["email"], "name": GOOD["name"], "message": GOOD["message"]}
+    assert entry == {
+        "kind": "contact",
+        "source": "form",
+        "session_id": UUID,
+        "asked": None,
+        "email": GOOD["email"],
+        "name": GOOD["name"],
+        "message": GOOD["message"],
+    }
     raw = json.dumps(entry)
     assert "203.0.113.9" not in raw and "secret-agent" not in raw
 
