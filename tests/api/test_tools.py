@@ -271,3 +271,18 @@ def test_a_retried_turn_replays_without_recording_again(twin):
     again = client.post("/api/chat", json=body)  # no model call stubbed: it must replay
     assert again.json == first.json
     assert len(inbox(config, "questions")) == 1
+
+
+def test_the_prompt_tells_the_twin_when_to_use_each_tool(twin):
+    client, stubber, _config = twin
+    sent: list[dict] = []
+    client.application.extensions["twin"].model.client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
+    )
+    stubber.add_response("converse", converse_response("Hello!"), request(ANY))
+    client.post("/api/chat", json={"message": "Hi", "session_id": UUID})
+    prompt = sent[0]["system"][0]["text"]
+    assert "offer to pass their contact details on" in prompt
+    assert "Ask for their email address first" in prompt
+    assert "call record_contact only with an address the visitor wrote" in prompt
+    assert "call\n   record_unknown_question with the question first" in prompt
