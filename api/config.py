@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .csp import parse_embed_origins
+
 OFFLINE_MODEL = "offline"
 DEFAULT_PERSONA = Path(__file__).resolve().parent / "persona"
 MAX_BODY_BYTES = 64 * 1024
@@ -43,6 +45,7 @@ class Config:
     max_turns: int = 50
     max_tokens: int = 1000
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    embed_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = MAX_BODY_BYTES
 
     @property
@@ -65,6 +68,10 @@ class Config:
                 raise ConfigError(
                     f"TWIN_ALLOWED_ORIGINS entries must look like https://a.example, got {origin!r}"
                 )
+        try:
+            embed_origins = parse_embed_origins(env.get("TWIN_EMBED_ORIGINS", "").split(","))
+        except ValueError as error:
+            raise ConfigError(f"TWIN_EMBED_ORIGINS {error}") from None
         region = env.get("TWIN_BEDROCK_REGION") or env.get("AWS_REGION") or None
         return cls(
             model_id=env.get("TWIN_MODEL_ID", "").strip() or OFFLINE_MODEL,
@@ -77,4 +84,5 @@ class Config:
             max_turns=_int(env, "TWIN_MAX_TURNS", 50, 1, 1000),
             max_tokens=_int(env, "TWIN_MAX_TOKENS", 1000, 16, 10000),
             allowed_origins=origins,
+            embed_origins=embed_origins,
         )
