@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format benchmark bootstrap clean
+.PHONY: install run test lint format benchmark bootstrap inbox clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ benchmark: $(STAMP)
 # One-time, per AWS account: state bucket, secrets key, GitHub OIDC provider.
 bootstrap: $(STAMP)
 	$(BIN)/python -m infra.bootstrap --region "$(REGION)" --github-repo "$(REPO)"
+
+# The owner's inbox: `make inbox` reads the local twin's folder, `make inbox STACK=dev` that stack's
+# bucket with your own AWS credentials. More: ARGS='--since 7d', ARGS=stats, ARGS='answer ID "..."'.
+inbox: $(STAMP)
+ifdef STACK
+	@command -v pulumi >/dev/null || { echo "make inbox: the pulumi CLI is not installed;" \
+		"run $(BIN)/python -m api.inbox --bucket NAME instead" >&2; exit 1; }
+	@bucket="$$(pulumi stack output memoryBucket --stack '$(STACK)')" && \
+		$(BIN)/python -m api.inbox --bucket "$$bucket" $(ARGS)
+else
+	@$(BIN)/python -m api.inbox $(ARGS)
+endif
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
