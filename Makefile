@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format benchmark bootstrap inbox clean
+.PHONY: install run test lint format benchmark bootstrap inbox persona clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Draft a persona folder (from a LinkedIn "Save to PDF" export with FROM=), then check it.
+persona: $(STAMP)
+	@test -n "$(DIR)" || { echo 'usage: make persona DIR=my-persona [FROM=Profile.pdf] [FORCE=1]'; exit 2; }
+	$(BIN)/python -m api.personas init "$(DIR)" $(if $(FROM),--from "$(FROM)") $(if $(FORCE),--force)
+	$(BIN)/python -m api.personas check "$(DIR)"
 
 # Package size and the handler's cold-start time, printed (builds the Lambda package).
 benchmark: $(STAMP)

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from api.personas import write_compiled_persona
+from api.personas.check import require_valid_persona
 from infra.settings import PROJECT_DIR
 
 PLATFORM = "manylinux2014_aarch64"
@@ -88,6 +89,7 @@ def build_package(
     persona_dir: Path, python_version: str = "3.13", build_dir: Path = BUILD_DIR
 ) -> Path:
     """Build `<build_dir>/twin-lambda.zip` and return its path."""
+    require_valid_persona(persona_dir)  # a persona `check` fails is never deployed, same message
     deps = cached_dependencies(lambda_requirements(), python_version, build_dir)
     api_dir = PROJECT_DIR / "api"
     # The example persona folder stays out: the function reads only the compiled document.

@@ -43,6 +43,7 @@ FACT_KEYWORDS = {
     "specialties": "skills specialties expertise strengths good best stack technologies",
     "years_experience": "years experience long career senior",
     "education": "education degree study studied university school college",
+    "experience": "experience worked work companies employers career history roles jobs",
 }
 
 
@@ -59,7 +60,17 @@ def terms(text: str) -> list[str]:
     return [_stem(w) for w in words if len(w) > 1 and w not in STOPWORDS]
 
 
+def _entry(value: dict) -> str:
+    # An experience entry from `python -m api.personas init`: {company, role, dates}.
+    if value.get("role") and value.get("company"):
+        dates = f" ({value['dates']})" if value.get("dates") else ""
+        return f"{value['role']} at {value['company']}{dates}"
+    return ", ".join(str(v) for v in value.values() if v)
+
+
 def _fact_sentence(key: str, value: object) -> str:
+    if isinstance(value, dict):
+        value = _entry(value)
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
     value = str(value).rstrip(".")
@@ -81,8 +92,11 @@ def passages(persona: Persona) -> list[tuple[str, str]]:
     for key, value in persona.facts.items():
         if key in ("name", "full_name", "public") or value in (None, "", []):
             continue
-        sentence = _fact_sentence(key, value)
-        found.append((sentence, f"{sentence} {FACT_KEYWORDS.get(key, key.replace('_', ' '))}"))
+        # A list of records (work history) gives one passage each, so an answer quotes one role.
+        records = isinstance(value, list) and all(isinstance(v, dict) for v in value)
+        for item in value if records else [value]:
+            sentence = _fact_sentence(key, item)
+            found.append((sentence, f"{sentence} {FACT_KEYWORDS.get(key, key.replace('_', ' '))}"))
     for block in re.split(r"\n\s*\n", persona.summary):
         text = " ".join(line.lstrip("#-* ").strip() for line in block.splitlines()).strip()
         if text:
