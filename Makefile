@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench eval bootstrap clean
+.PHONY: install run test lint format bench eval bootstrap inbox persona clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# Draft a persona folder (from a LinkedIn "Save to PDF" export with FROM=), then check it.
+persona: $(STAMP)
+	@test -n "$(DIR)" || { echo 'usage: make persona DIR=my-persona [FROM=Profile.pdf] [FORCE=1]'; exit 2; }
+	$(BIN)/python -m api.personas init "$(DIR)" $(if $(FROM),--from "$(FROM)") $(if $(FORCE),--force)
+	$(BIN)/python -m api.personas check "$(DIR)"
+
 # The measured figures (README, "Measured"): prints a table, writes bench/results.json.
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -35,6 +41,18 @@ eval: $(STAMP)
 # One-time, per AWS account: state bucket, secrets key, GitHub OIDC provider.
 bootstrap: $(STAMP)
 	$(BIN)/python -m infra.bootstrap --region "$(REGION)" --github-repo "$(REPO)"
+
+# The owner's inbox: `make inbox` reads the local twin's folder, `make inbox STACK=dev` that stack's
+# bucket with your own AWS credentials. More: ARGS='--since 7d', ARGS=stats, ARGS='answer ID "..."'.
+inbox: $(STAMP)
+ifdef STACK
+	@command -v pulumi >/dev/null || { echo "make inbox: the pulumi CLI is not installed;" \
+		"run $(BIN)/python -m api.inbox --bucket NAME instead" >&2; exit 1; }
+	@bucket="$$(pulumi stack output memoryBucket --stack '$(STACK)')" && \
+		$(BIN)/python -m api.inbox --bucket "$$bucket" $(ARGS)
+else
+	@$(BIN)/python -m api.inbox $(ARGS)
+endif
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,9 +11,11 @@ from flask import Flask, Response, g, request
 from .chat import ChatService
 from .config import Config
 from .errors import register_error_handlers
+from .inbox import Inbox
 from .logs import configure_logging, register_request_log
 from .memory import ConversationStore
 from .models import Model
+from .notify import Notifier
 from .personas import Persona, load_persona
 
 
@@ -26,6 +28,8 @@ class Services:
     model: Model
     store: ConversationStore
     chat: ChatService
+    inbox: Inbox
+    notifier: Notifier
 
 
 def build_model(config: Config, persona: Persona, bedrock_client: Any = None) -> Model:
@@ -45,19 +49,39 @@ def build_model(config: Config, persona: Persona, bedrock_client: Any = None) ->
     return BedrockModel(bedrock_client, config.model_id, config.max_tokens)
 
 
-def build_store(config: Config, s3_client: Any = None) -> ConversationStore:
+def build_store(config: Config, s3_client: Any = None) -> tuple[ConversationStore, Inbox]:
     """S3 when TWIN_MEMORY_BUCKET is set, else JSON files under TWIN_MEMORY_DIR."""
     if config.memory_bucket:
+        from .inbox.s3 import S3Inbox
         from .memory.s3 import CLIENT_CONFIG, S3ConversationStore
 
         if s3_client is None:
             import boto3
 
             s3_client = boto3.client("s3", config=CLIENT_CONFIG)
-        return S3ConversationStore(s3_client, config.memory_bucket)
+        return (S3ConversationStore(s3_client, config.memory_bucket),
+                S3Inbox(s3_client, config.memory_bucket))
+    from .inbox.files import FileInbox
     from .memory.files import FileConversationStore
 
-    return FileConversationStore(config.memory_dir)
+    return FileConversationStore(config.memory_dir), FileInbox(config.memory_dir)
+
+
+def build_notifier(config: Config, inbox: Inbox, sns_client: Any = None) -> Notifier:
+    """Owner notices through SNS when TWIN_NOTIFY_TOPIC_ARN is set, else to the log."""
+
+    def make_client() -> Any:
+        if sns_client is not None:
+            return sns_client
+        import boto3
+
+        assert config.notify_topic_arn
+        # The topic's own region, which the ARN names, may differ from the function's.
+        return boto3.client("sns", region_name=config.notify_topic_arn.split(":")[3])
+
+    where = f"--bucket {config.memory_bucket}" if config.memory_bucket else (
+        f"--dir {config.memory_dir}")
+    return Notifier(inbox, topic_arn=config.notify_topic_arn, sns_client=make_client, where=where)
 
 
 def _register_headers(app: Flask, config: Config) -> None:
@@ -83,7 +107,11 @@ def _register_headers(app: Flask, config: Config) -> None:
 
 
 def create_app(
-    config: Config | None = None, *, bedrock_client: Any = None, s3_client: Any = None
+    config: Config | None = None,
+    *,
+    bedrock_client: Any = None,
+    s3_client: Any = None,
+    sns_client: Any = None,
 ) -> Flask:
     """Build the app; AWS clients may be passed in (stubbed in tests), else made once here."""
     config = config or Config.from_env()
@@ -93,15 +121,18 @@ def create_app(
     app.json.sort_keys = False  # keep the documented field order
     persona = load_persona(config.persona_path)
     model = build_model(config, persona, bedrock_client)
-    store = build_store(config, s3_client)
+    store, inbox = build_store(config, s3_client)
+    notifier = build_notifier(config, inbox, sns_client)
     chat = ChatService(
         persona,
         model,
         store,
+        inbox,
+        notifier,
         history_messages=config.history_messages,
         max_turns=config.max_turns,
     )
-    app.extensions["twin"] = Services(config, persona, model, store, chat)
+    app.extensions["twin"] = Services(config, persona, model, store, chat, inbox, notifier)
     _register_headers(app, config)
     register_request_log(app)
     register_error_handlers(app)

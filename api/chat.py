@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from .errors import ConversationLimit
+from .inbox import Inbox
 from .memory import ConversationStore, Message, stored_reply, utc_now, visitor_turns
 from .models import Model, Reply
+from .notify import Notifier
 from .personas import Persona
 from .prompt import build_system_prompt
+from .tools import TurnTools
 
 
 def _today() -> date:
@@ -23,6 +26,7 @@ class TurnResult:
 
     text: str
     reply: Reply | None
+    started: bool = False  # this turn began the conversation
 
 
 class ChatService:
@@ -33,6 +37,8 @@ class ChatService:
         persona: Persona,
         model: Model,
         store: ConversationStore,
+        inbox: Inbox,
+        notifier: Notifier,
         *,
         history_messages: int,
         max_turns: int,
@@ -41,6 +47,8 @@ class ChatService:
         self.persona = persona
         self.model = model
         self.store = store
+        self.inbox = inbox
+        self.notifier = notifier
         self.history_messages = history_messages
         self.max_turns = max_turns
         self.today = today
@@ -69,15 +77,18 @@ class ChatService:
             raise ConversationLimit()
         system = self.system_prompt()
         question = {"role": "user", "content": text}
-        reply = self.model.reply(system, [*self.window(history), question])
+        tools = TurnTools(self.inbox, self.notifier, session_id, asked=text)
+        reply = self.model.reply(system, [*self.window(history), question], tools)
+        # Only text is kept: tool calls and their results never reach the record or the visitor.
+        reply_text = reply.text or f"Thank you, I've passed that on to {self.persona.name}."
         user: Message = {**question, "timestamp": utc_now(), "message_id": message_id}
         answer: Message = {
             "role": "assistant",
-            "content": reply.text,
+            "content": reply_text,
             "timestamp": utc_now(),
             "message_id": message_id,
         }
         saved_conversation = self.store.append_turn(session_id, (user, answer), self.max_turns)
         # A concurrent retry of the same turn may have been saved first: answer with what is stored.
         stored = stored_reply(saved_conversation, message_id)
-        return TurnResult(stored["content"] if stored else reply.text, reply)
+        return TurnResult(stored["content"] if stored else reply_text, reply, conversation is None)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .csp import parse_embed_origins
+
 OFFLINE_MODEL = "offline"
 DEFAULT_PERSONA = Path(__file__).resolve().parent / "persona"
 MAX_BODY_BYTES = 64 * 1024
+SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(ValueError):
@@ -43,7 +47,10 @@ class Config:
     max_turns: int = 50
     max_tokens: int = 1000
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    embed_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = MAX_BODY_BYTES
+    retention_days: int = 7
+    notify_topic_arn: str | None = None
 
     @property
     def offline(self) -> bool:
@@ -65,6 +72,13 @@ class Config:
                 raise ConfigError(
                     f"TWIN_ALLOWED_ORIGINS entries must look like https://a.example, got {origin!r}"
                 )
+        topic = env.get("TWIN_NOTIFY_TOPIC_ARN", "").strip() or None
+        if topic and not SNS_TOPIC_ARN.match(topic):
+            raise ConfigError(f"TWIN_NOTIFY_TOPIC_ARN must be an SNS topic ARN, got {topic!r}")
+        try:
+            embed_origins = parse_embed_origins(env.get("TWIN_EMBED_ORIGINS", "").split(","))
+        except ValueError as error:
+            raise ConfigError(f"TWIN_EMBED_ORIGINS {error}") from None
         region = env.get("TWIN_BEDROCK_REGION") or env.get("AWS_REGION") or None
         return cls(
             model_id=env.get("TWIN_MODEL_ID", "").strip() or OFFLINE_MODEL,
@@ -77,4 +91,7 @@ class Config:
             max_turns=_int(env, "TWIN_MAX_TURNS", 50, 1, 1000),
             max_tokens=_int(env, "TWIN_MAX_TOKENS", 1000, 16, 10000),
             allowed_origins=origins,
+            retention_days=_int(env, "TWIN_RETENTION_DAYS", 7, 1, 3650),
+            notify_topic_arn=topic,
+            embed_origins=embed_origins,
         )

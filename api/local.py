@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from . import create_app
 from .config import Config
-from .csp import PAGE_SECURITY_HEADERS
+from .csp import page_security_headers
 from .errors import NotFound, error_response
 from .personas import find_avatar
 
@@ -20,14 +20,16 @@ SITE_FILES = {
     "/": ("index.html", "text/html"),
     "/app.css": ("app.css", "text/css"),
     "/app.js": ("app.js", "text/javascript"),
+    # The snippet owners paste into their own site (README, "Put the twin on your site").
+    "/embed.js": ("embed.js", "text/javascript"),
 }
 
 
-def _page_response(path: Path, mimetype: str) -> Response:
+def _page_response(path: Path, mimetype: str, headers: dict[str, str]) -> Response:
     # no-cache: the browser revalidates, so an edited file shows on the next reload.
     response = send_file(path, mimetype=mimetype, max_age=0, conditional=True, etag=True)
     response.headers["Cache-Control"] = "no-cache"
-    response.headers.update(PAGE_SECURITY_HEADERS)
+    response.headers.update(headers)
     return response
 
 
@@ -42,13 +44,15 @@ def create_local_app(config: Config | None = None, site_dir: Path = SITE_DIR) ->
     app = create_app(config)
     site_dir = Path(site_dir).resolve()
     avatar = find_avatar(_avatar_folder(Path(config.persona_path)))
+    # TWIN_EMBED_ORIGINS becomes frame-ancestors, as twin:embedOrigins does on CloudFront.
+    security_headers = page_security_headers(config.embed_origins)
 
     def site_file() -> Response:
         name, mimetype = SITE_FILES[request.path]
         path = site_dir / name
         if not path.is_file():
             raise HTTPNotFound()
-        return _page_response(path, mimetype)
+        return _page_response(path, mimetype, security_headers)
 
     for url in SITE_FILES:
         app.add_url_rule(url, f"site:{url}", site_file, methods=["GET"])
@@ -56,7 +60,8 @@ def create_local_app(config: Config | None = None, site_dir: Path = SITE_DIR) ->
     if avatar is not None:
 
         def avatar_file() -> Response:
-            return _page_response(avatar, "image/" + avatar.suffix[1:].replace("jpg", "jpeg"))
+            mimetype = "image/" + avatar.suffix[1:].replace("jpg", "jpeg")
+            return _page_response(avatar, mimetype, security_headers)
 
         app.add_url_rule(f"/{avatar.name}", "site:avatar", avatar_file, methods=["GET"])
 
@@ -66,7 +71,7 @@ def create_local_app(config: Config | None = None, site_dir: Path = SITE_DIR) ->
         if request.path.startswith("/api/") or request.path == "/api":
             return error_response(NotFound())
         response = Response("Not found\n", status=404, mimetype="text/plain")
-        response.headers.update(PAGE_SECURITY_HEADERS)
+        response.headers.update(security_headers)
         return response
 
     return app

@@ -15,7 +15,8 @@ log = logging.getLogger("twin")
 # Fields a log call may attach with `extra=`; everything else stays out of the line.
 FIELDS = (
     "request_id", "method", "route", "status", "duration_ms", "model", "model_latency_ms",
-    "input_tokens", "output_tokens", "session", "event",
+    "input_tokens", "output_tokens", "session", "event", "new_conversation", "model_calls",
+    "tool_calls",
 )  # fmt: skip
 
 
@@ -70,6 +71,10 @@ def register_request_log(app: Flask) -> None:
                 "input_tokens": reply.input_tokens if reply else None,
                 "output_tokens": reply.output_tokens if reply else None,
                 "session": session_tag(g.session_id) if g.get("session_id") else None,
+                "new_conversation": g.get("new_conversation"),
+                "model_calls": reply.model_calls if reply else None,
+                "tool_calls": reply.tool_calls if reply else None,
+                "event": g.get("event"),
             },
         )
         return response

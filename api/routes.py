@@ -7,7 +7,8 @@ import uuid
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .errors import NotFound
-from .validation import check_session_id, parse_chat, read_json_object
+from .tools import TurnTools
+from .validation import check_session_id, parse_chat, parse_contact, read_json_object
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -24,7 +25,8 @@ def health() -> Response:
 
 @bp.get("/profile")
 def profile() -> Response:
-    return jsonify(_twin().persona.profile())
+    twin = _twin()
+    return jsonify({**twin.persona.profile(), "retention_days": twin.config.retention_days})
 
 
 @bp.post("/chat")
@@ -36,7 +38,7 @@ def chat() -> Response:
     message_id = message_id or str(uuid.uuid4())
     g.session_id, g.model_name = session_id, twin.model.name
     result = twin.chat.turn(session_id, message_id, message)
-    g.reply = result.reply
+    g.reply, g.new_conversation = result.reply, result.started or None
     return jsonify(response=result.text, session_id=session_id, message_id=message_id)
 
 
@@ -55,3 +57,17 @@ def delete_conversation(session_id: str) -> Response:
     if not _twin().store.delete(session_id):
         raise NotFound("There is no conversation with that id.")
     return Response(status=204)
+
+
+@bp.post("/contact")
+def contact() -> tuple[Response, int]:
+    twin = _twin()
+    body = read_json_object(request, twin.config.max_body_bytes)
+    form = parse_contact(body, twin.config.max_message_chars)
+    g.session_id = form.session_id
+    if form.honeypot:  # a bot filled the hidden field: it is told nothing, and nothing is kept
+        g.event = "contact_honeypot"
+        return jsonify(status="received"), 201
+    tools = TurnTools(twin.inbox, twin.notifier, form.session_id, asked=None, source="form")
+    tools.record("contact", {"email": form.email, "name": form.name, "message": form.message})
+    return jsonify(status="received"), 201

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Request
 
 from .errors import BadRequest, InvalidSession, PayloadTooLarge, UnsupportedMediaType
+
+MAX_EMAIL_CHARS = 254  # RFC 5321's limit on a forward path
+MAX_NAME_CHARS = 100
+# One address, as people type them: a local part, an @, a domain with a dot. Deliverability is
+# the owner's to find out; this only keeps out what cannot be an address.
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@"
+    r"(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def is_canonical_uuid(value: str) -> bool:
@@ -42,6 +54,67 @@ def read_json_object(request: Request, max_bytes: int) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.")
     return body
+
+
+def check_text(
+    value: Any, name: str, max_chars: int, *, required: bool = False, one_line: bool = False
+) -> str | None:
+    """A stripped string field within its length, or None when absent and optional."""
+    if value is None or (isinstance(value, str) and not value.strip() and not required):
+        if required:
+            raise BadRequest(f"'{name}' is required.")
+        return None
+    if not isinstance(value, str):
+        raise BadRequest(f"'{name}' must be a string.")
+    value = value.strip()
+    if not value:
+        raise BadRequest(f"'{name}' is empty.")
+    if len(value) > max_chars:
+        raise BadRequest(f"'{name}' is too long (at most {max_chars} characters).")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest(f"'{name}' contains invalid characters.") from None
+    if _CONTROL.search(value) or (one_line and ("\n" in value or "\r" in value)):
+        raise BadRequest(f"'{name}' contains control characters.")
+    return value
+
+
+def check_email(value: Any) -> str:
+    """A syntactically valid email address of sensible length."""
+    email = check_text(value, "email", MAX_EMAIL_CHARS, required=True, one_line=True)
+    assert email is not None
+    if not EMAIL.match(email):
+        raise BadRequest("'email' is not a valid email address.")
+    return email
+
+
+@dataclass(frozen=True)
+class ContactForm:
+    """What POST /api/contact carries, checked."""
+
+    email: str
+    name: str | None
+    message: str | None
+    session_id: str | None
+    honeypot: bool
+
+
+def parse_contact(body: dict[str, Any], max_chars: int) -> ContactForm:
+    """Validate a contact request; a filled `website` field marks a bot."""
+    website = body.get("website")
+    if website is not None and not isinstance(website, str):
+        raise BadRequest("'website' must be a string.")
+    session_id = body.get("session_id")
+    if session_id is not None and not isinstance(session_id, str):
+        raise BadRequest("'session_id' must be a string.")
+    return ContactForm(
+        email=check_email(body.get("email")),
+        name=check_text(body.get("name"), "name", MAX_NAME_CHARS, one_line=True),
+        message=check_text(body.get("message"), "message", max_chars),
+        session_id=check_session_id(session_id) if session_id is not None else None,
+        honeypot=bool(website and website.strip()),
+    )
 
 
 def parse_chat(body: dict[str, Any], max_chars: int) -> tuple[str, str | None, str | None]:

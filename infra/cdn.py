@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from api.csp import CONTENT_SECURITY_POLICY, REFERRER_POLICY
+from api.csp import page_security_headers
 from infra.settings import Settings
 
 # AWS managed policies, referenced by their fixed IDs.
@@ -17,26 +17,30 @@ TWO_YEARS = 63072000
 
 
 def security_headers(settings: Settings) -> aws.cloudfront.ResponseHeadersPolicy:
-    """The headers every response carries; the CSP is the one the local server sends."""
+    """The headers every response carries: the ones the local server sends, from api/csp.py."""
+    page = page_security_headers(settings.embed_origins)
+    config: dict = {
+        "content_security_policy": {
+            "content_security_policy": page["Content-Security-Policy"],
+            "override": True,
+        },
+        "content_type_options": {"override": True},
+        "referrer_policy": {"referrer_policy": page["Referrer-Policy"], "override": True},
+        "strict_transport_security": {
+            "access_control_max_age_sec": TWO_YEARS,
+            "include_subdomains": True,
+            "preload": False,
+            "override": True,
+        },
+    }
+    if "X-Frame-Options" in page:
+        # Absent when twin:embedOrigins lists sites: frame-ancestors then says who may frame.
+        config["frame_options"] = {"frame_option": page["X-Frame-Options"], "override": True}
     return aws.cloudfront.ResponseHeadersPolicy(
         f"{settings.prefix}-headers",
         name=f"{settings.prefix}-security-headers",
         comment="Security headers for the twin page and API",
-        security_headers_config={
-            "content_security_policy": {
-                "content_security_policy": CONTENT_SECURITY_POLICY,
-                "override": True,
-            },
-            "content_type_options": {"override": True},
-            "frame_options": {"frame_option": "DENY", "override": True},
-            "referrer_policy": {"referrer_policy": REFERRER_POLICY, "override": True},
-            "strict_transport_security": {
-                "access_control_max_age_sec": TWO_YEARS,
-                "include_subdomains": True,
-                "preload": False,
-                "override": True,
-            },
-        },
+        security_headers_config=config,
     )
 
 

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from api.personas import write_compiled_persona
+from api.personas.check import require_valid_persona
 from infra.bytecode import compile_entries, find_python, warn_no_python
 from infra.settings import PROJECT_DIR
 
@@ -96,6 +97,7 @@ def build_package(
     keep_sources: tuple[str, ...] = APP_SOURCES,
 ) -> Path:
     """Build `<build_dir>/twin-lambda.zip`, with bytecode for `python_version`, and return it."""
+    require_valid_persona(persona_dir)  # a persona `check` fails is never deployed, same message
     deps = cached_dependencies(lambda_requirements(), python_version, build_dir)
     api_dir = PROJECT_DIR / "api"
     # The example persona folder stays out: the function reads only the compiled document.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ import pulumi
 
 # The app's built-in responder: no Bedrock access needed (and none granted).
 from api.config import OFFLINE_MODEL
+from api.csp import parse_embed_origins
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +59,7 @@ class Settings:
     domain: str | None = None
     hosted_zone: str | None = None
     allowed_origins: tuple[str, ...] = ()
+    embed_origins: tuple[str, ...] = ()
     state_bucket: str | None = None
     secrets_key_arn: str | None = None
 
@@ -113,6 +116,33 @@ def check_model_region(model_id: str, region: str) -> None:
         )
 
 
+def _embed_origins(raw: str) -> tuple[str, ...]:
+    """twin:embedOrigins, a list of https origins: the sites that may frame the page."""
+    if not raw.strip():
+        return ()
+
+    def fail(problem: str) -> SettingsError:
+        return SettingsError(
+            f"twin:embedOrigins {problem}. Set it with: "
+            "pulumi config set --path 'twin:embedOrigins[0]' https://www.example.com"
+        )
+
+    try:
+        entries = json.loads(raw)
+    except ValueError:
+        entries = None
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise fail(f"must be a list of origins, got {raw!r}")
+    try:
+        origins = parse_embed_origins(entries)
+    except ValueError as error:
+        raise fail(str(error)) from None
+    for origin in origins:
+        if not origin.startswith("https://"):
+            raise fail(f"entries must use https, got {origin!r}")
+    return origins
+
+
 def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settings:
     """Check raw config strings (keys without the `twin:` prefix) and build Settings."""
     if not REGION.match(region or ""):
@@ -148,6 +178,7 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
         if not re.match(r"^https://[a-z0-9.-]+(:\d+)?$", origin):
             raise _fail("allowedOrigins", f"entries must look like https://example.com, got "
                         f"{origin!r}", "https://www.example.com")
+    embed_origins = _embed_origins(values.get("embedOrigins", ""))
     state_bucket = values.get("stateBucket", "").strip() or None
     if state_bucket and not re.match(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", state_bucket):
         raise _fail("stateBucket", f"is not an S3 bucket name: {state_bucket!r}", "my-state")
@@ -177,6 +208,7 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
         domain=domain,
         hosted_zone=zone,
         allowed_origins=origins,
+        embed_origins=embed_origins,
         state_bucket=state_bucket,
         secrets_key_arn=secrets_key,
     )
@@ -185,7 +217,7 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
 KEYS = ("modelId", "throttleBurst", "throttleRate", "githubRepo", "oidcProviderArn",
         "memoryRetentionDays", "protectData", "logRetentionDays", "domain", "hostedZone",
         "personaDir", "lambdaMemoryMb", "lambdaTimeoutSeconds", "lambdaRuntime", "priceClass",
-        "allowedOrigins", "stateBucket", "secretsKeyArn")
+        "allowedOrigins", "embedOrigins", "stateBucket", "secretsKeyArn")
 
 
 def read_settings() -> Settings:

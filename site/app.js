@@ -41,15 +41,20 @@ class ApiFailure extends Error {
 
 // ---- storage: a visitor's browser may refuse it, so every access is guarded ----
 
+// Where storage is refused (a frame on another site may be), the conversation goes on in memory.
+let sessionInMemory = null;
+
 function storedSession() {
-  try { return localStorage.getItem(SESSION_KEY); } catch { return null; }
+  try { return localStorage.getItem(SESSION_KEY); } catch { return sessionInMemory; }
 }
 
 function rememberSession(id) {
+  sessionInMemory = id;
   try { localStorage.setItem(SESSION_KEY, id); } catch { /* the chat still works without it */ }
 }
 
 function forgetSession() {
+  sessionInMemory = null;
   try { localStorage.removeItem(SESSION_KEY); } catch { /* nothing stored */ }
 }
 
@@ -346,6 +351,7 @@ function showProfile(profile) {
   }
   starterQuestions = (profile.starters || []).filter((q) => typeof q === "string").slice(0, MAX_STARTERS);
   drawStarters();
+  answerEmbedder(twinName);
 }
 
 async function loadHistory() {
@@ -400,3 +406,34 @@ retryButton.addEventListener("click", () => retryAction?.());
 byId("new-conversation").addEventListener("click", newConversation);
 
 Promise.allSettled([loadProfile(), loadHistory()]).then(drawStarters);
+
+// ---- embedding: answers site/embed.js, which shows this page in a panel on the owner's site ----
+// Kept apart from the page's own code. embed.js labels its button "Ask <name>'s twin" and learns
+// the name here, by postMessage, so /api/* never answers another origin (no CORS). The page speaks
+// only to its parent window, only at the origin that said hello (frame-ancestors already decides
+// which sites may frame it at all), and says nothing but the public first name, and "close" when
+// the visitor presses Escape inside the panel.
+
+const embedder = { target: null, origin: null, name: null };
+
+function answerEmbedder(name) {
+  embedder.name = name ?? embedder.name;
+  if (embedder.target && embedder.name) {
+    embedder.target.postMessage({ type: "twin:ready", name: embedder.name }, embedder.origin);
+  }
+}
+
+if (window.parent !== window) {
+  window.addEventListener("message", (event) => {
+    if (event.source !== window.parent || event.data?.type !== "twin:hello") return;
+    if (event.origin === "null") return; // a sandboxed parent has no origin to answer at
+    embedder.target = event.source;
+    embedder.origin = event.origin;
+    answerEmbedder();
+  });
+  window.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented || event.isComposing) return;
+    if (document.querySelector("dialog[open]")) return; // Escape closes the page's own dialog first
+    if (embedder.target) embedder.target.postMessage({ type: "twin:close" }, embedder.origin);
+  });
+}

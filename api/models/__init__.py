@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
 class Reply:
-    """A model's answer and what it cost."""
+    """A model's answer, what it cost, and how many model calls and tool calls it took."""
 
     text: str
     input_tokens: int = 0
     output_tokens: int = 0
     latency_ms: float = 0.0
+    model_calls: int = 1
+    tool_calls: int = 0
+
+
+class Tools(Protocol):
+    """The tools a model may call during one visitor turn."""
+
+    config: dict[str, Any]  # Converse toolConfig
+
+    def call(self, name: str, arguments: Any) -> dict[str, Any]:
+        """Run one tool; raises ValueError for input the server refuses."""
+        ...
 
 
 class Model(Protocol):
@@ -21,6 +33,8 @@ class Model(Protocol):
 
     name: str
 
-    def reply(self, system: str, messages: list[dict[str, str]]) -> Reply:
+    def reply(
+        self, system: str, messages: list[dict[str, str]], tools: Tools | None = None
+    ) -> Reply:
         """Answer `messages` (role/content dicts ending with the user's turn) under `system`."""
         ...

@@ -18,7 +18,7 @@ from botocore.exceptions import (
 from botocore.parsers import ResponseParserError
 
 from ..errors import ModelError, ModelUnavailable, RateLimited
-from . import Reply
+from . import Reply, Tools
 
 log = logging.getLogger("twin")
 
@@ -30,6 +30,7 @@ CLIENT_CONFIG = BotoConfig(
 )
 INFERENCE = {"temperature": 0.7, "topP": 0.9}
 RETRY_AFTER_SECONDS = 5
+MAX_MODEL_CALLS = 3  # per visitor turn, tool rounds included
 
 _THROTTLED = {"ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"}
 _UNAVAILABLE = {
@@ -60,6 +61,17 @@ def to_converse_messages(messages: list[dict[str, str]]) -> list[dict[str, Any]]
     return shaped
 
 
+def _tool_result(use: dict[str, Any], tools: Tools) -> dict[str, Any]:
+    """Run one toolUse block; a refused input goes back to the model as an error result."""
+    try:
+        output = tools.call(use.get("name", ""), use.get("input"))
+    except ValueError as exc:
+        return {"toolResult": {"toolUseId": use["toolUseId"], "status": "error",
+                               "content": [{"text": str(exc)}]}}
+    return {"toolResult": {"toolUseId": use["toolUseId"], "status": "success",
+                           "content": [{"json": output}]}}
+
+
 class BedrockModel:
     """Answers with a Bedrock model or inference profile through `converse`."""
 
@@ -68,15 +80,18 @@ class BedrockModel:
         self.name = model_id
         self.max_tokens = max_tokens
 
-    def reply(self, system: str, messages: list[dict[str, str]]) -> Reply:
-        started = time.perf_counter()
+    def _converse(self, system: str, messages: list[dict[str, Any]],
+                  tools: Tools | None) -> dict[str, Any]:
+        request: dict[str, Any] = {
+            "modelId": self.name,
+            "system": [{"text": system}],
+            "messages": messages,
+            "inferenceConfig": {"maxTokens": self.max_tokens, **INFERENCE},
+        }
+        if tools is not None:
+            request["toolConfig"] = tools.config
         try:
-            response = self.client.converse(
-                modelId=self.name,
-                system=[{"text": system}],
-                messages=to_converse_messages(messages),
-                inferenceConfig={"maxTokens": self.max_tokens, **INFERENCE},
-            )
+            return self.client.converse(**request)
         except ClientError as exc:
             raise self._map(exc) from exc
         except (HTTPClientError, BotoConnectionError) as exc:  # timed out, reset, unreachable
@@ -86,13 +101,36 @@ class BedrockModel:
             log.warning("malformed model response (%s)", exc.__class__.__name__,
                         extra={"event": "model_malformed"})
             raise ModelError() from exc
-        latency = (time.perf_counter() - started) * 1000
-        blocks = response.get("output", {}).get("message", {}).get("content", [])
-        text = strip_thinking("".join(b.get("text", "") for b in blocks))
-        if not text:
+
+    def reply(
+        self, system: str, messages: list[dict[str, str]], tools: Tools | None = None
+    ) -> Reply:
+        started = time.perf_counter()
+        conversation = to_converse_messages(messages)
+        tokens_in = tokens_out = tool_calls = calls = 0
+        while True:
+            response = self._converse(system, conversation, tools)
+            calls += 1
+            usage = response.get("usage", {})
+            tokens_in += usage.get("inputTokens", 0)
+            tokens_out += usage.get("outputTokens", 0)
+            message = response.get("output", {}).get("message", {})
+            blocks = message.get("content", [])
+            uses = [b["toolUse"] for b in blocks if "toolUse" in b] if tools else []
+            if uses:
+                # The tool-use turn and its results travel together, never split.
+                results = [_tool_result(use, tools) for use in uses]  # type: ignore[arg-type]
+                tool_calls += len(uses)
+                conversation += [{"role": "assistant", "content": blocks},
+                                 {"role": "user", "content": results}]
+            text = strip_thinking("".join(b.get("text", "") for b in blocks))
+            # Bounded: at most MAX_MODEL_CALLS per visitor turn, whatever the model asks for.
+            if not uses or calls >= MAX_MODEL_CALLS:
+                break
+        if not text and not tool_calls:
             raise ModelError()
-        usage = response.get("usage", {})
-        return Reply(text, usage.get("inputTokens", 0), usage.get("outputTokens", 0), latency)
+        latency = (time.perf_counter() - started) * 1000
+        return Reply(text, tokens_in, tokens_out, latency, calls, tool_calls)
 
     @staticmethod
     def _map(exc: ClientError) -> Exception:

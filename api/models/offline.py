@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from ..personas import Persona
-from . import Reply
+from . import Reply, Tools
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
 _STOPWORD_TEXT = """
@@ -19,7 +19,20 @@ _STOPWORD_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+UNKNOWN = (
+    "I'm running in offline mode and answer only from my notes, and they don't cover that, "
+    "so I don't know."
+)
 GREETINGS = frozenset({"hi", "hello", "hey", "morning", "afternoon", "evening"})
+EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}")
+# A visitor who wants to work with the person, or to be contacted: it offers a way to get in touch.
+INTEREST = re.compile(
+    r"\b(hire|hiring|recruit\w*|opportunit\w+|job offer|open to|work with|work together|"
+    r"collaborat\w+|consult\w*|freelance|contract\w*|advis\w+|speak at|talk at|give a talk|"
+    r"keynote|podcast|get in touch|contact (?:me|you)|reach (?:me|you)|email me|get back to me|"
+    r"my email|email is|"
+    r"introduc\w+|interview)\b"
+)
 AI_QUESTION = re.compile(r"\b(are|r) (you|u) (an? )?(ai|bot|robot|real|human|person|chatbot)\b")
 # Words visitors use for a fact, so "where do you live?" finds the location.
 FACT_KEYWORDS = {
@@ -30,6 +43,7 @@ FACT_KEYWORDS = {
     "specialties": "skills specialties expertise strengths good best stack technologies",
     "years_experience": "years experience long career senior",
     "education": "education degree study studied university school college",
+    "experience": "experience worked work companies employers career history roles jobs",
 }
 
 
@@ -46,7 +60,17 @@ def terms(text: str) -> list[str]:
     return [_stem(w) for w in words if len(w) > 1 and w not in STOPWORDS]
 
 
+def _entry(value: dict) -> str:
+    # An experience entry from `python -m api.personas init`: {company, role, dates}.
+    if value.get("role") and value.get("company"):
+        dates = f" ({value['dates']})" if value.get("dates") else ""
+        return f"{value['role']} at {value['company']}{dates}"
+    return ", ".join(str(v) for v in value.values() if v)
+
+
 def _fact_sentence(key: str, value: object) -> str:
+    if isinstance(value, dict):
+        value = _entry(value)
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
     value = str(value).rstrip(".")
@@ -68,8 +92,11 @@ def passages(persona: Persona) -> list[tuple[str, str]]:
     for key, value in persona.facts.items():
         if key in ("name", "full_name", "public") or value in (None, "", []):
             continue
-        sentence = _fact_sentence(key, value)
-        found.append((sentence, f"{sentence} {FACT_KEYWORDS.get(key, key.replace('_', ' '))}"))
+        # A list of records (work history) gives one passage each, so an answer quotes one role.
+        records = isinstance(value, list) and all(isinstance(v, dict) for v in value)
+        for item in value if records else [value]:
+            sentence = _fact_sentence(key, item)
+            found.append((sentence, f"{sentence} {FACT_KEYWORDS.get(key, key.replace('_', ' '))}"))
     for block in re.split(r"\n\s*\n", persona.summary):
         text = " ".join(line.lstrip("#-* ").strip() for line in block.splitlines()).strip()
         if text:
@@ -77,6 +104,8 @@ def passages(persona: Persona) -> list[tuple[str, str]]:
     for _name, document in persona.documents:
         for heading, sentence in document_sentences(document):
             found.append((sentence, f"{heading} {sentence}"))
+    for question, answer in persona.answers:  # the owner's answers to questions from the inbox
+        found.append((answer, f"{question} {question} {answer}"))
     return found
 
 
@@ -107,9 +136,45 @@ class OfflineModel:
         frequency = Counter(t for counts in self.index for t in counts)
         self.idf = {t: math.log(1 + len(self.index) / n) for t, n in frequency.items()}
 
-    def reply(self, system: str, messages: list[dict[str, str]]) -> Reply:
+    def reply(
+        self, system: str, messages: list[dict[str, str]], tools: Tools | None = None
+    ) -> Reply:
         question = messages[-1]["content"] if messages else ""
-        return Reply(self.answer(question), input_tokens=0, output_tokens=0)
+        calls = 0
+        contact = self.contact_request(question)
+        if contact and tools is not None and self._call(tools, "record_contact", contact):
+            return Reply(
+                f"(Offline mode.) Thank you! I've passed {contact['email']} on to "
+                f"{self.persona.name}, who will get back to you.", model_calls=0, tool_calls=1)
+        text = self.answer(question)
+        asked = {"question": " ".join(question.split())[:500]}
+        if text.startswith(UNKNOWN) and tools and self._call(tools, "record_unknown_question",
+                                                               asked):
+            calls += 1
+            text += f" I've noted your question for {self.persona.name}."
+        if INTEREST.search(question.lower()):
+            text += (
+                f" If you'd like {self.persona.name} to get back to you, leave your email "
+                "address here or use the Get in touch form."
+            )
+        return Reply(text, model_calls=0, tool_calls=calls)
+
+    @staticmethod
+    def _call(tools: Tools, name: str, arguments: dict[str, str]) -> bool:
+        try:
+            tools.call(name, arguments)
+        except ValueError:  # refused input: answer as if the tool were not there
+            return False
+        return True
+
+    @staticmethod
+    def contact_request(message: str) -> dict[str, str] | None:
+        """The record_contact input for a message with an email and a wish to be contacted."""
+        email = EMAIL_IN_TEXT.search(message)
+        if not email or not INTEREST.search(message.lower()):
+            return None
+        note = " ".join(message.replace(email.group(0), "").split())[:1000]
+        return {"email": email.group(0).rstrip("."), "note": note}
 
     def answer(self, question: str) -> str:
         """Answer one question from the persona's text alone."""
@@ -135,9 +200,6 @@ class OfflineModel:
                     f"Hi! I'm {name}'s AI twin, running in offline mode. Ask me about "
                     f"{name}'s work, skills or background."
                 )
-            return (
-                "I'm running in offline mode and answer only from my notes, and they don't "
-                "cover that, so I don't know. Try asking about my work, skills or background."
-            )
+            return UNKNOWN + " Try asking about my work, skills or background."
         answer = " ".join(self.passages[i][0] for i in sorted(best))
         return f"(Offline mode: answering from my notes.) {answer}"

@@ -11,6 +11,7 @@ from botocore.stub import ANY, Stubber
 
 from api import create_app
 from api.models.bedrock import BedrockModel, strip_thinking, to_converse_messages
+from api.tools import TOOL_CONFIG
 from tests.conftest import make_config, stored_files
 
 MODEL = "us.amazon.nova-micro-v1:0"
@@ -62,7 +63,8 @@ def test_converse_request_shape_system_prompt_and_window(bedrock_app):
         stubber.add_response(
             "converse",
             converse_response(f"answer {i}"),
-            {"modelId": MODEL, "system": ANY, "messages": ANY, "inferenceConfig": ANY},
+            {"modelId": MODEL, "system": ANY, "messages": ANY, "inferenceConfig": ANY,
+             "toolConfig": TOOL_CONFIG},
         )
     stubber.add_response(
         "converse",
@@ -78,6 +80,7 @@ def test_converse_request_shape_system_prompt_and_window(bedrock_app):
                 {"role": "user", "content": [{"text": "question 4"}]},
             ],
             "inferenceConfig": {"maxTokens": 400, "temperature": 0.7, "topP": 0.9},
+            "toolConfig": TOOL_CONFIG,
         },
     )
     app.extensions["twin"].model.client.meta.events.register(

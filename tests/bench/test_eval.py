@@ -141,7 +141,8 @@ def test_a_bedrock_run_scores_the_models_replies(tmp_path):
                 "output": {"message": {"role": "assistant", "content": [{"text": reply}]}},
                 "stopReason": "end_turn", "metrics": {"latencyMs": 1},
                 "usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2},
-            }, {"modelId": MODEL, "system": ANY, "messages": ANY, "inferenceConfig": ANY})
+            }, {"modelId": MODEL, "system": ANY, "messages": ANY, "inferenceConfig": ANY,
+                "toolConfig": ANY})
         stubber.add_client_error("converse", "ValidationException", http_status_code=400)
         cases["cases"].append(BY_ID["facts-role"])
         report = run(Config(model_id=MODEL, bedrock_region="us-east-1"), cases,

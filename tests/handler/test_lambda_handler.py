@@ -129,3 +129,14 @@ def caplog_twin():
     logging.getLogger("twin").addHandler(handler)
     yield records
     logging.getLogger("twin").removeHandler(handler)
+
+
+def test_contact_is_stored_without_the_visitor_address(tmp_path):
+    response, body = call("contact.json")
+    assert response["statusCode"] == 201
+    assert body == {"status": "received"}
+    [entry] = (tmp_path / "memory" / "inbox" / "contacts").glob("*.json")
+    stored = entry.read_text()
+    assert "sam@acme.example" in stored and SID in stored
+    # The event carries an X-Forwarded-For and a user agent; neither is kept.
+    assert "203.0.113.7" not in stored and "CloudFront" not in stored

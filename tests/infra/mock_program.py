@@ -44,7 +44,10 @@ def stack_config(stack: str, extra: dict[str, str]) -> dict[str, str]:
     config.update(extra)
 
     def text(value: object) -> str:
-        return str(value).lower() if isinstance(value, bool) else str(value)
+        # As the CLI passes them: booleans in lower case, lists and objects as JSON.
+        if isinstance(value, bool):
+            return str(value).lower()
+        return json.dumps(value) if isinstance(value, list | dict) else str(value)
 
     return {key: text(value) for key, value in config.items()}
 

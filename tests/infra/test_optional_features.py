@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from api.csp import content_security_policy
 from tests.infra.stack_runs import program_for, run_program
 
 DOMAIN = {"twin:domain": "twin.example.com", "twin:hostedZone": "example.com"}
@@ -51,6 +52,21 @@ def test_allowed_origins_configure_cors_on_the_api_and_the_app() -> None:
     function = program.one("aws:lambda/function:Function")["state"]
     variables = function["environment"]["variables"]
     assert variables["TWIN_ALLOWED_ORIGINS"] == "https://www.example.com"
+
+
+def test_embed_origins_become_frame_ancestors_and_drop_x_frame_options() -> None:
+    sites = '["https://www.example.com", "https://*.example.org"]'
+    program = program_for("dev", **{"twin:embedOrigins": sites})
+    headers = program.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")[
+        "state"]["securityHeadersConfig"]
+    policy = headers["contentSecurityPolicy"]["contentSecurityPolicy"]
+    assert policy == content_security_policy(["https://www.example.com", "https://*.example.org"])
+    assert policy.endswith("; frame-ancestors https://www.example.com https://*.example.org")
+    assert headers["contentSecurityPolicy"]["override"] is True
+    # DENY would still block the listed sites: frame-ancestors alone decides who may frame.
+    assert "frameOptions" not in headers
+    # Embedding needs no CORS: the API stays same-origin.
+    assert "corsConfiguration" not in program.one("aws:apigatewayv2/api:Api")["state"]
 
 
 def test_offline_model_gets_no_bedrock_access() -> None:

@@ -44,6 +44,14 @@ def test_good_values_become_typed_settings() -> None:
         ({"domain": "twin.example.com", "hostedZone": "other.org"}, "us-east-1",
          "twin:hostedZone must be the Route 53 zone that holds twin.example.com"),
         ({"allowedOrigins": "http://insecure.example.com"}, "us-east-1", "twin:allowedOrigins"),
+        ({"embedOrigins": "https://www.example.com"}, "us-east-1",
+         "twin:embedOrigins must be a list of origins"),
+        ({"embedOrigins": '["http://www.example.com"]'}, "us-east-1",
+         "twin:embedOrigins entries must use https"),
+        ({"embedOrigins": '["https://www.example.com/blog"]'}, "us-east-1",
+         "twin:embedOrigins entries must look like https://www.example.com"),
+        ({"embedOrigins": '["https://a.example.com; script-src *"]'}, "us-east-1",
+         "twin:embedOrigins entries must look like"),
         ({"personaDir": "no/such/folder"}, "us-east-1", "twin:personaDir has no facts.json"),
         ({"priceClass": "PriceClass_Cheap"}, "us-east-1", "twin:priceClass must be one of"),
         ({"secretsKeyArn": "alias/pulumi"}, "us-east-1", "twin:secretsKeyArn is not a KMS"),
@@ -54,6 +62,14 @@ def test_bad_values_name_the_key(change: dict, region: str, message: str) -> Non
     with pytest.raises(SettingsError, match="pulumi config set") as error:
         parse_settings({**GOOD, **change}, "dev", region)
     assert message in str(error.value)
+
+
+def test_embed_origins_are_a_list_of_https_origins() -> None:
+    assert parse_settings(GOOD, "dev", "us-east-1").embed_origins == ()
+    assert parse_settings({**GOOD, "embedOrigins": "[]"}, "dev", "us-east-1").embed_origins == ()
+    values = {**GOOD, "embedOrigins": '["https://www.example.com", "https://*.example.org"]'}
+    assert parse_settings(values, "dev", "us-east-1").embed_origins == (
+        "https://www.example.com", "https://*.example.org")
 
 
 def test_geography_prefixes_fit_their_regions() -> None:
@@ -70,7 +86,7 @@ def test_pulumi_yaml_documents_every_key_the_program_reads() -> None:
     declared = project["config"]
     assert set(declared) == set(KEYS)
     for key, spec in declared.items():
-        assert spec["type"] in {"string", "integer", "boolean"}, key
+        assert spec["type"] in {"string", "integer", "boolean", "array"}, key
         assert len(spec["description"]) > 20, key
     # The per-account keys have no default, so the CLI asks for them before anything runs.
     assert {k for k, spec in declared.items() if "default" not in spec} == {

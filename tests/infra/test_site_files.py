@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from infra.site import SITE_DIR
 from infra.site_files import IMMUTABLE, REVALIDATE, hashed_key, plan_site
 
 
@@ -65,3 +66,11 @@ def test_unknown_file_types_are_refused(tmp_path: Path) -> None:
     (site / "notes.xyz").write_text("?")
     with pytest.raises(ValueError, match=r"notes\.xyz: no content type"):
         plan_site(site)
+
+
+def test_the_embed_snippet_keeps_the_address_owners_paste() -> None:
+    plan = {f.key: f for f in plan_site(SITE_DIR)}
+    # No page loads embed.js, so it is not renamed; revalidated, a deploy reaches every site.
+    assert plan["embed.js"].cache_control == REVALIDATE
+    assert plan["embed.js"].source == SITE_DIR / "embed.js"
+    assert plan["embed.js"].content_type == "text/javascript; charset=utf-8"

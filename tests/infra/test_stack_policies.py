@@ -299,8 +299,10 @@ def test_response_headers_match_the_local_server(program: Program) -> None:
     policy = program.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")["state"]
     headers = policy["securityHeadersConfig"]
     assert headers["contentSecurityPolicy"]["contentSecurityPolicy"] == CONTENT_SECURITY_POLICY
+    # No twin:embedOrigins in the stack files: no site may frame the page.
+    assert CONTENT_SECURITY_POLICY.endswith("; frame-ancestors 'none'")
     assert headers["referrerPolicy"]["referrerPolicy"] == REFERRER_POLICY
-    assert headers["frameOptions"]["frameOption"] == "DENY"
+    assert headers["frameOptions"] == {"frameOption": "DENY", "override": True}
     assert headers["contentTypeOptions"]["override"] is True
     assert headers["strictTransportSecurity"]["accessControlMaxAgeSec"] >= 31536000
     cdn = program.one("aws:cloudfront/distribution:Distribution")
@@ -324,8 +326,12 @@ def test_site_files_have_types_and_cache_rules(program: Program) -> None:
                program.of_type("aws:s3/bucketObjectv2:BucketObjectv2")}
     assert objects["index.html"]["contentType"] == "text/html; charset=utf-8"
     assert objects["index.html"]["cacheControl"] == "no-cache"
-    # The avatar keeps the name the API gives it; everything else the page loads is hashed.
-    assets = [k for k in objects if k != "index.html" and not k.startswith("avatar.")]
+    # The avatar keeps the name the API gives it, and embed.js the one owners paste into their
+    # sites; both are revalidated. Everything else the page loads is hashed.
+    assert objects["embed.js"]["contentType"] == "text/javascript; charset=utf-8"
+    assert objects["embed.js"]["cacheControl"] == "no-cache"
+    assets = [k for k in objects
+              if k not in ("index.html", "embed.js") and not k.startswith("avatar.")]
     assert assets and all(objects[k]["cacheControl"].endswith("immutable") for k in assets)
     for key in assets:
         assert f"/{key}" in objects["index.html"]["content"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 FORMAT_VERSION = 1
 AVATAR_NAMES = ("avatar.png", "avatar.jpg", "avatar.webp")
 MAX_STARTERS = 8
+ANSWERS_FILE = "answers.md"
 # Facts GET /api/profile may show when facts.json has no "public" list.
 DEFAULT_PUBLIC = ("title", "location")
 
@@ -28,6 +30,7 @@ class Persona:
     documents: tuple[tuple[str, str], ...]  # (file name, extracted text)
     starters: tuple[str, ...]
     avatar: str | None
+    answers: tuple[tuple[str, str], ...] = ()  # (question, the owner's answer) from answers.md
 
     @property
     def name(self) -> str:
@@ -89,6 +92,22 @@ def _extract_pdf(path: Path) -> str:
     )
 
 
+def parse_answers(text: str, source: Path) -> list[list[str]]:
+    """The `## question` / answer pairs of answers.md, in file order."""
+    pairs: list[list[str]] = []
+    for block in re.split(r"^##[ \t]+", text, flags=re.MULTILINE)[1:]:
+        question, _, answer = block.partition("\n")
+        question, answer = question.strip(), answer.strip()
+        if not question or not answer:
+            raise PersonaError(f"{source}: the question {question!r} has no answer under it")
+        pairs.append([question, answer])
+    if text.strip() and not pairs:
+        raise PersonaError(
+            f"{source}: write each question as a '## ' heading with its answer below"
+        )
+    return pairs
+
+
 def find_avatar(folder: Path) -> Path | None:
     """Return the persona's avatar image, if it has one."""
     for name in AVATAR_NAMES:
@@ -109,6 +128,7 @@ def compile_persona(folder: Path) -> dict[str, Any]:
         raise PersonaError(f"{facts_file}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
     starters = [s.strip() for s in _read_text(folder / "starters.txt", False).splitlines()]
     avatar = find_avatar(folder)
+    answers_file = folder / ANSWERS_FILE
     return {
         "format": FORMAT_VERSION,
         "facts": _check_facts(facts, facts_file),
@@ -117,6 +137,7 @@ def compile_persona(folder: Path) -> dict[str, Any]:
         "documents": [[pdf.name, _extract_pdf(pdf)] for pdf in sorted(folder.glob("*.pdf"))],
         "starters": [s for s in starters if s][:MAX_STARTERS],
         "avatar": avatar.name if avatar else None,
+        "answers": parse_answers(_read_text(answers_file, False), answers_file),
     }
 
 
@@ -140,6 +161,7 @@ def _from_document(doc: Any, source: Path) -> Persona:
             documents=tuple((str(n), str(t)) for n, t in doc.get("documents", [])),
             starters=tuple(str(s) for s in doc.get("starters", [])),
             avatar=doc.get("avatar"),
+            answers=tuple((str(q), str(a)) for q, a in doc.get("answers", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise PersonaError(f"{source}: malformed compiled persona ({exc})") from None

@@ -1,0 +1,101 @@
+"""The owner's inbox: contacts visitors left and questions the twin could not answer.
+
+Each entry is one small JSON object under `inbox/contacts/` or `inbox/questions/`, keyed by an
+inverted timestamp so a plain listing returns the newest first. An entry's id is a hash of what it
+holds, claimed once under `inbox/keys/`, so a retried request stores one entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+Entry = dict[str, Any]
+
+FOLDERS = {"contact": "contacts", "question": "questions"}
+# Keys sort newest first: 10**16 microseconds after 1970 is the year 2286.
+_STAMP_BASE = 10**16
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def entry_id(kind: str, session_id: str | None, fields: dict[str, Any]) -> str:
+    """A stable id for the same kind, conversation and content (so retries store one entry)."""
+    normal = {k: " ".join(str(v).split()).casefold() for k, v in sorted(fields.items()) if v}
+    raw = json.dumps([kind, session_id, normal], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def new_entry(
+    kind: str,
+    fields: dict[str, Any],
+    *,
+    session_id: str | None,
+    asked: str | None,
+    source: str,
+    now: datetime | None = None,
+) -> Entry:
+    """An inbox entry: when, what kind, the fields given, the conversation and the question."""
+    if kind not in FOLDERS:
+        raise ValueError(f"unknown inbox kind {kind!r}")
+    now = now or datetime.now(UTC)
+    return {
+        "id": entry_id(kind, session_id, fields),
+        "kind": kind,
+        "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "source": source,
+        "session_id": session_id,
+        "asked": asked,
+        **fields,
+    }
+
+
+def created(entry: Entry) -> datetime:
+    """When the entry was recorded."""
+    return datetime.strptime(entry["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def entry_key(entry: Entry) -> str:
+    """Where the entry lives: newest first within its kind's folder."""
+    when = created(entry) - _EPOCH
+    micros = (when.days * 86400 + when.seconds) * 10**6 + when.microseconds  # exact, no float
+    return f"inbox/{FOLDERS[entry['kind']]}/{_STAMP_BASE - micros:016d}-{entry['id']}.json"
+
+
+def key_time(key: str) -> datetime:
+    """The time an entry key encodes, read without fetching the entry."""
+    stamp = key.rsplit("/", 1)[-1].split("-", 1)[0]
+    return _EPOCH + timedelta(microseconds=_STAMP_BASE - int(stamp))
+
+
+def claim_key(entry: Entry) -> str:
+    """The marker that says an entry with this id was stored (it holds the entry's key)."""
+    return f"inbox/keys/{entry['id']}"
+
+
+def notice_key(entry: Entry) -> str:
+    """The marker that caps owner notices at one per conversation and kind (per day without one)."""
+    scope = entry.get("session_id") or "no-session-" + entry["created_at"][:10]
+    return f"inbox/notices/{entry['kind']}/{scope}"
+
+
+class Inbox(Protocol):
+    """Where inbox entries are kept: the memory bucket when deployed, a folder locally."""
+
+    def record(self, entry: Entry) -> bool:
+        """Store the entry once; False when an entry with the same id is already stored."""
+        ...
+
+    def claim_notice(self, entry: Entry) -> bool:
+        """True the first time a notice for this entry's conversation and kind is claimed."""
+        ...
+
+    def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
+        """(key, entry) pairs of one kind, newest first, stopping before `since`."""
+        ...
+
+    def save(self, key: str, entry: Entry) -> None:
+        """Replace the entry at `key` (the owner marking a question answered)."""
+        ...

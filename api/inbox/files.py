@@ -1,0 +1,72 @@
+"""The inbox as JSON files under the local memory folder, laid out as in the bucket."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from . import FOLDERS, Entry, claim_key, entry_key, key_time, notice_key
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _create(path: Path, data: bytes) -> bool:
+    """Create `path` only if it does not exist (the local twin of S3's IfNoneMatch)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return True
+
+
+class FileInbox:
+    """Keeps entries in `<root>/inbox/...`, beside the conversations."""
+
+    kind = "file"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def record(self, entry: Entry) -> bool:
+        key = entry_key(entry)
+        claim = self.root / claim_key(entry)
+        if not _create(claim, key.encode()):
+            key = claim.read_text(encoding="utf-8").strip()
+            if not key or (self.root / key).is_file():
+                return False
+            # The claim exists but its entry was never written: finish the earlier attempt.
+        _write(self.root / key, json.dumps(entry, ensure_ascii=False).encode())
+        return True
+
+    def claim_notice(self, entry: Entry) -> bool:
+        return _create(self.root / notice_key(entry), entry["id"].encode())
+
+    def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
+        folder = self.root / "inbox" / FOLDERS[kind]
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.glob("*.json")):
+            key = f"inbox/{FOLDERS[kind]}/{path.name}"
+            if since and key_time(key) < since:
+                return
+            yield key, json.loads(path.read_text(encoding="utf-8"))
+
+    def save(self, key: str, entry: Entry) -> None:
+        _write(self.root / key, json.dumps(entry, ensure_ascii=False).encode())

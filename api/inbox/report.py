@@ -1,0 +1,106 @@
+"""What the owner's command prints: the inbox as a table, JSON or CSV, and one conversation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from . import Entry, Inbox, created
+
+KINDS = {"contacts": ("contact",), "questions": ("question",), None: ("contact", "question")}
+CSV_FIELDS = ("id", "kind", "created_at", "source", "session_id", "email", "name", "message",
+              "question", "asked", "answered_at", "answer")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def gather(inbox: Inbox, kind: str | None, since: datetime | None) -> list[Entry]:
+    """Entries of the chosen kinds (`contacts`, `questions` or both), newest first."""
+    found = [entry for k in KINDS[kind] for _key, entry in inbox.entries(k, since)]
+    return sorted(found, key=lambda e: e["created_at"], reverse=True)
+
+
+def printable(text: Any, one_line: bool = True) -> str:
+    """Visitor text made safe for a terminal: no control characters or escape sequences."""
+    keep = "" if one_line else "\n"
+    cleaned = "".join(c if c.isprintable() or c in keep else " " for c in str(text or ""))
+    return " ".join(cleaned.split()) if one_line else cleaned
+
+
+def summary(entry: Entry) -> str:
+    """Who left a contact, or what was asked, in one line."""
+    if entry["kind"] == "contact":
+        who = f"{entry['name']} <{entry['email']}>" if entry.get("name") else entry["email"]
+        text = f"{who}: {entry['message']}" if entry.get("message") else who
+    else:
+        text = entry["question"]
+        if entry.get("answered_at"):
+            text = f"[answered] {text}"
+    return printable(text)
+
+
+def terminal_width() -> int | None:
+    """The terminal's width, or None when the output goes to a file or a pipe."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def table(entries: Iterable[Entry], width: int | None = None) -> str:
+    """A fixed-width table, its last column cut to `width` when one is given."""
+    rows = [("ID", "WHEN (UTC)", "KIND", "SESSION", "FROM / QUESTION")]
+    rows += [(e["id"][:8], created(e).strftime("%Y-%m-%d %H:%M"), e["kind"],
+              (e.get("session_id") or "-")[:8], summary(e)) for e in entries]
+    lines = [f"{r[0]:<8}  {r[1]:<16}  {r[2]:<8}  {r[3]:<8}  {r[4]}" for r in rows]
+    if width is None:
+        return "\n".join(lines)
+    width = max(width, 64)  # the text column keeps at least 16 characters
+    return "\n".join(line if len(line) <= width else line[: width - 1] + "…" for line in lines)
+
+
+def as_json(data: Any) -> str:
+    """Indented JSON, non-ASCII kept readable."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def as_csv(rows: Iterable[dict[str, Any]], fields: tuple[str, ...] = CSV_FIELDS) -> str:
+    """Rows as CSV with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    writer.writerows([safe_cell(row.get(f)) for f in fields] for row in rows)
+    return out.getvalue()
+
+
+def conversation_text(conversation: dict[str, Any]) -> str:
+    """A conversation as the owner reads it: who said what, and when."""
+    lines = [f"Conversation {conversation['session_id']}, started {conversation['created_at']}"]
+    for message in conversation["messages"]:
+        who = "Visitor" if message["role"] == "user" else "Twin"
+        lines += ["", f"{who} ({message.get('timestamp', '?')}):",
+                  printable(message["content"], one_line=False).strip()]
+    return "\n".join(lines)
+
+
+def nothing_line(where: str, kind: str | None, since_text: str | None, hidden: int) -> str:
+    """The friendly line for an empty listing."""
+    what = {"contacts": "contacts", "questions": "unanswered questions"}.get(
+        kind or "", "contacts or unanswered questions")
+    line = f"Nothing yet: no {what} in {where}"
+    line += f" from the last {since_text}." if since_text else "."
+    if hidden:
+        line += f" ({hidden} answered question{'s' if hidden > 1 else ''} hidden; --all shows them)"
+    return line

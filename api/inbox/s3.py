@@ -1,0 +1,81 @@
+"""The inbox in the memory bucket, created with conditional writes so retries store one entry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from . import FOLDERS, Entry, claim_key, entry_key, key_time, notice_key
+
+_EXISTS = {"PreconditionFailed", "ConditionalRequestConflict"}
+_MISSING = {"NoSuchKey", "404", "NotFound"}
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+class S3Inbox:
+    """Keeps entries under `inbox/` in one bucket."""
+
+    kind = "s3"
+
+    def __init__(self, client: Any, bucket: str) -> None:
+        self.client = client
+        self.bucket = bucket
+
+    def _create(self, key: str, body: bytes) -> bool:
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=body, IfNoneMatch="*")
+        except ClientError as exc:
+            if _code(exc) in _EXISTS:
+                return False
+            raise
+        return True
+
+    def _exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _code(exc) in _MISSING:
+                return False
+            raise
+        return True
+
+    def record(self, entry: Entry) -> bool:
+        key = entry_key(entry)
+        if not self._create(claim_key(entry), key.encode()):
+            claimed = self.client.get_object(Bucket=self.bucket, Key=claim_key(entry))
+            key = claimed["Body"].read().decode().strip()
+            if not key or self._exists(key):
+                return False
+            # The claim exists but its entry was never written: finish the earlier attempt.
+        self.save(key, entry)
+        return True
+
+    def claim_notice(self, entry: Entry) -> bool:
+        return self._create(notice_key(entry), entry["id"].encode())
+
+    def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=f"inbox/{FOLDERS[kind]}/"):
+            for item in page.get("Contents", []):
+                key = item["Key"]
+                if not key.endswith(".json"):
+                    continue
+                if since and key_time(key) < since:
+                    return
+                body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+                yield key, json.loads(body)
+
+    def save(self, key: str, entry: Entry) -> None:
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=key,
+            Body=json.dumps(entry, ensure_ascii=False).encode(),
+            ContentType="application/json",
+        )

@@ -1,0 +1,116 @@
+"""Where the owner's command reads: the stack's bucket (the owner's credentials) or a folder."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..memory import Conversation
+from . import Inbox
+from .conversations import BucketConversations, Conversations, FolderConversations
+
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+_SINCE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$")
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+_SESSION = re.compile(r"^[0-9a-f-]{1,36}$")
+_REFUSED = {"ExpiredToken", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken"}
+_DENIED = {"AccessDenied", "403", "AllAccessDisabled"}
+
+
+class CommandError(Exception):
+    """A problem the owner can fix, told in one line; the command exits non-zero."""
+
+
+def parse_since(text: str) -> timedelta:
+    """`7d`, `12h` or `2w` as a time span."""
+    match = _SINCE.match(text.lower())
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"{text!r} is not a time span; use a number and h, d or w, like 7d")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def stack_bucket(stack: str) -> str:
+    """The stack's memory bucket, from `pulumi stack output memoryBucket --stack <stack>`."""
+    command = ["pulumi", "stack", "output", "memoryBucket", "--stack", stack]
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed program, the stack name is one argument
+            command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False
+        )
+    except FileNotFoundError:
+        raise CommandError(
+            "the pulumi CLI is not installed here; pass --bucket NAME instead "
+            "(the stack's memoryBucket output)"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise CommandError(f"pulumi did not answer within 120 s for stack {stack!r}") from None
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    if result.returncode != 0:
+        why = lines[-1].strip() if lines else f"exit status {result.returncode}"
+        raise CommandError(f"pulumi could not read memoryBucket of stack {stack!r}: {why}")
+    bucket = result.stdout.strip()
+    if not bucket:
+        raise CommandError(f"stack {stack!r} has no memoryBucket output (deploy it first)")
+    return bucket
+
+
+@dataclass
+class Source:
+    """The inbox and the conversations of one deployment (or of the local twin)."""
+
+    inbox: Inbox
+    conversations: Conversations
+    where: str
+
+    def conversation(self, session: str) -> Conversation:
+        """The conversation whose session id is `session` or starts with it."""
+        session = session.strip().lower()
+        if not _SESSION.match(session):
+            raise CommandError(f"{session!r} is not a session id")
+        found = self.conversations.find(session)
+        matches = [session] if session in found else found
+        if len(matches) > 1:
+            raise CommandError(f"{len(matches)} conversations start with {session!r}; "
+                               "give more characters")
+        conversation = self.conversations.get(matches[0]) if matches else None
+        if conversation is None:
+            raise CommandError(f"no conversation {session!r} in {self.where} (it may have "
+                               "expired, or the visitor deleted it)")
+        return conversation
+
+
+def open_source(bucket: str | None, region: str | None, folder: Path) -> Source:
+    """The bucket when one is named (boto3's default credentials), else the folder."""
+    if bucket is not None:
+        if not bucket.strip():
+            raise CommandError("the bucket name is empty")
+        import boto3
+
+        from .s3 import S3Inbox
+
+        client = boto3.client("s3", region_name=region)
+        return Source(S3Inbox(client, bucket), BucketConversations(client, bucket),
+                      f"bucket {bucket}")
+    from .files import FileInbox
+
+    return Source(FileInbox(folder), FolderConversations(folder), f"folder {folder}")
+
+
+def aws_error(exc: ClientError, bucket: str | None) -> str:
+    """One line for an S3 error the owner can act on."""
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    if code == "NoSuchBucket":
+        return (f"no such bucket: {bucket} (check the name; `pulumi stack output memoryBucket "
+                "--stack <stack>` prints it)")
+    if code in _DENIED:
+        return (f"access denied to bucket {bucket}: reading the inbox needs s3:ListBucket and "
+                "s3:GetObject on it, answering also s3:PutObject")
+    if code in _REFUSED:
+        return f"AWS refused your credentials ({code}); sign in again, e.g. `aws sso login`"
+    return f"S3 said {code or 'an error'} for bucket {bucket}"

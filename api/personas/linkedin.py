@@ -1,0 +1,148 @@
+"""Read a LinkedIn "Save to PDF" export (or another résumé) into draft persona facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .history import DASHES, education, experience
+from .pdftext import PdfText
+
+# Section headings, as LinkedIn and most résumés write them, and what each section holds.
+SECTIONS = {
+    "contact": "contact", "contact information": "contact", "contact details": "contact",
+    "top skills": "skills", "skills": "skills", "key skills": "skills", "core skills": "skills",
+    "technical skills": "skills", "languages": "languages", "certifications": "certifications",
+    "licenses & certifications": "certifications", "certificates": "certifications",
+    "summary": "summary", "about": "summary", "about me": "summary", "profile": "summary",
+    "professional summary": "summary", "experience": "experience",
+    "work experience": "experience", "professional experience": "experience",
+    "employment": "experience", "work history": "experience", "education": "education",
+    **{name: "other" for name in (
+        "honors-awards", "honors & awards", "awards", "publications", "patents", "projects",
+        "volunteering", "volunteer experience", "talks", "talks and writing", "writing",
+        "speaking", "interests", "courses", "references", "achievements")},
+}
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}")
+LINKEDIN = re.compile(r"linkedin\.com/in/([A-Za-z0-9_%-]+)")
+SEPARATORS = re.compile(rf"\s+[{DASHES}|·•]\s+")
+
+
+@dataclass
+class Profile:
+    """The facts found in a profile; anything not found stays empty for the owner to fill."""
+
+    full_name: str = ""
+    title: str = ""
+    location: str = ""
+    email: str = ""
+    linkedin: str = ""
+    skills: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    certifications: list[str] = field(default_factory=list)
+    experience: list[dict[str, str]] = field(default_factory=list)
+    education: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # paragraphs
+
+
+def _join_open_brackets(lines: list[str]) -> list[str]:
+    """Re-join lines a narrow column wrapped inside brackets: "Spanish (Professional" "Working)"."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and joined[-1].count("(") > joined[-1].count(")"):
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+    return joined
+
+
+def _sections(text: PdfText) -> tuple[list[str], dict[str, list[str]]]:
+    """The lines around the name (the name first), and the lines under each known heading."""
+    lines = list(text.lines)
+    squash = (text.largest or "").replace(" ", "").casefold()
+    start = next((i for i, line in enumerate(lines) if squash and line.rstrip(":").casefold()
+                  not in SECTIONS and line.replace(" ", "").casefold() == squash), None)
+    sections: dict[str, list[str]] = {}
+    identity: list[str] = []
+    current = identity
+    for i, line in enumerate(lines):
+        kind = SECTIONS.get(line.rstrip(":").casefold())
+        if i == start:
+            current = identity = [line]  # the name starts the identity block wherever it is
+        elif kind:
+            current = sections.setdefault(kind, [])
+        else:
+            current.append(line)
+    return identity, {k: _join_open_brackets(v) for k, v in sections.items()}
+
+
+def _looks_like_place(text: str) -> bool:
+    words = text.split()
+    return (0 < len(words) <= 7 and not re.search(r"[@/\d]|www\.", text)
+            and ("," in text or words[-1] in ("Area", "Region") or len(words) <= 2))
+
+
+def _identity(profile: Profile, block: list[str]) -> None:
+    if not block:
+        return
+    profile.full_name, rest = block[0], [line for line in block[1:] if not EMAIL.search(line)]
+    if len(rest) >= 2 and _looks_like_place(rest[-1]) and not SEPARATORS.search(rest[-1]):
+        # LinkedIn: the headline (perhaps wrapped), then the location on its own line.
+        profile.location = rest[-1]
+        profile.title = " ".join(rest[:-1]).split(" | ")[0].strip()
+        return
+    parts = [p.strip() for line in block[1:] for p in SEPARATORS.split(line) if p.strip()]
+    others = [p for p in parts if not EMAIL.search(p) and not re.search(r"\d{3}|www\.|://", p)]
+    places = [p for p in others[1:] if _looks_like_place(p)]
+    profile.title = others[0] if others else ""
+    profile.location = places[0] if places else ""
+
+
+def _linkedin_url(lines: list[str]) -> str:
+    for i, line in enumerate(lines):
+        if "linkedin.com/in/" in line:
+            text = line
+            # A long address wraps in the sidebar: read on up to its "(LinkedIn)" label.
+            for more in lines[i + 1:i + 3]:
+                if "(LinkedIn)" in text or " " in text.split("linkedin.com/in/")[1].strip():
+                    break
+                text += more
+            found = LINKEDIN.search(text)
+            if found:
+                return f"https://www.linkedin.com/in/{found.group(1).rstrip('-')}"
+    return ""
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Re-join wrapped lines; a short line ending a sentence ends a paragraph."""
+    width = max((len(line) for line in lines), default=0)
+    paragraphs, current = [], []
+    for line in lines:
+        current.append(line)
+        if line.endswith((".", "!", "?", ":")) and len(line) < width * 0.7:
+            paragraphs.append(" ".join(current))
+            current = []
+    return [*paragraphs, " ".join(current)] if current else paragraphs
+
+
+def _items(lines: list[str]) -> list[str]:
+    items = [p.strip(" .") for line in lines for p in re.split(r"\s*[,;|·•]\s*", line)]
+    return [item for item in items if item]
+
+
+def parse_profile(text: PdfText) -> Profile:
+    """Draft facts from a profile's text, whatever order its sections were extracted in."""
+    identity, sections = _sections(text)
+    profile = Profile()
+    _identity(profile, identity)
+    everything = "\n".join(text.lines)
+    email = EMAIL.search("\n".join(sections.get("contact", [])) or everything)
+    profile.email = email.group(0) if email else ""
+    profile.linkedin = _linkedin_url(sections.get("contact", []) or list(text.lines))
+    profile.skills = _items(sections.get("skills", []))[:12]
+    profile.languages = sections.get("languages", [])
+    profile.certifications = [c.rstrip(".") for c in sections.get("certifications", [])]
+    profile.experience = experience(sections.get("experience", []))
+    profile.education = education(sections.get("education", []))
+    profile.summary = _paragraphs(sections.get("summary", []))
+    return profile

@@ -1,0 +1,116 @@
+"""The tools the twin may call in a turn: record a visitor's contact, record an unknown question."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import g, has_request_context
+
+from .errors import BadRequest
+from .inbox import Entry, Inbox, new_entry
+from .notify import Notifier
+from .validation import MAX_NAME_CHARS, check_email, check_text
+
+log = logging.getLogger("twin")
+MAX_NOTE_CHARS = 1000
+MAX_QUESTION_CHARS = 500
+
+TOOL_SPECS: list[dict[str, Any]] = [
+    {
+        "toolSpec": {
+            "name": "record_contact",
+            "description": (
+                "Pass a visitor's contact details on to the person, so they can get back to the "
+                "visitor. Use only an email address the visitor wrote in this conversation."
+            ),
+            "inputSchema": {"json": {
+                "type": "object",
+                "properties": {
+                    "email": {"type": "string", "description": "The visitor's email address."},
+                    "name": {"type": "string", "description": "The visitor's name, if given."},
+                    "note": {"type": "string",
+                             "description": "What the visitor wants, in one or two sentences."},
+                },
+                "required": ["email"],
+            }},
+        }
+    },
+    {
+        "toolSpec": {
+            "name": "record_unknown_question",
+            "description": (
+                "Record a question about the person that the facts you were given do not "
+                "answer, so the person can answer it later. Call it before saying you don't know."
+            ),
+            "inputSchema": {"json": {
+                "type": "object",
+                "properties": {
+                    "question": {"type": "string", "description": "The question, in one line."},
+                },
+                "required": ["question"],
+            }},
+        }
+    },
+]
+TOOL_CONFIG: dict[str, Any] = {"tools": TOOL_SPECS, "toolChoice": {"auto": {}}}
+
+
+class ToolInputError(ValueError):
+    """The model called a tool with input the server refuses; the model is told why."""
+
+
+@dataclass
+class TurnTools:
+    """The tools as bound to one visitor turn: its conversation, its question, the owner's inbox."""
+
+    inbox: Inbox
+    notifier: Notifier
+    session_id: str | None
+    asked: str | None
+    source: str = "chat"
+    recorded: list[Entry] = field(default_factory=list)
+    _seen: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    config = TOOL_CONFIG
+
+    def call(self, name: str, arguments: Any) -> dict[str, Any]:
+        """Run a tool; raises ToolInputError for input the server refuses."""
+        if not isinstance(arguments, dict):
+            raise ToolInputError("The tool input must be a JSON object.")
+        try:
+            if name == "record_contact":
+                kind, fields = "contact", {
+                    "email": check_email(arguments.get("email")),
+                    "name": check_text(arguments.get("name"), "name", MAX_NAME_CHARS,
+                                       one_line=True),
+                    "message": check_text(arguments.get("note"), "note", MAX_NOTE_CHARS),
+                }
+            elif name == "record_unknown_question":
+                kind, fields = "question", {
+                    "question": check_text(arguments.get("question"), "question",
+                                           MAX_QUESTION_CHARS, required=True, one_line=True),
+                }
+            else:
+                raise ToolInputError(f"There is no tool named {name!r}.")
+        except BadRequest as exc:
+            raise ToolInputError(exc.message) from None
+        return self.record(kind, fields)
+
+    def record(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Store an entry once per turn and tell the owner; returns what the model is told."""
+        entry = new_entry(kind, fields, session_id=self.session_id, asked=self.asked,
+                          source=self.source)
+        if entry["id"] in self._seen:  # the same call twice in one turn
+            return self._seen[entry["id"]]
+        if self.inbox.record(entry):
+            self.recorded.append(entry)
+            log.info("inbox entry recorded", extra={
+                "request_id": g.get("request_id") if has_request_context() else None,
+                "event": f"{kind}_recorded",
+            })
+            self.notifier.notify(entry)
+        result = {"status": "recorded"}
+        self._seen[entry["id"]] = result
+        return result

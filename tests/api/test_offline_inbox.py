@@ -1,0 +1,114 @@
+"""The offline twin records what it could not answer and visitors who leave an email."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+
+import pytest
+
+from api import create_app
+from api.personas import PersonaError, load_persona
+from api.prompt import build_system_prompt
+from tests.conftest import EXAMPLE_PERSONA, make_config
+
+
+def entries(config, kind: str) -> list[dict]:
+    folder = config.memory_dir / "inbox" / kind
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def test_an_unknown_question_is_recorded_with_its_conversation(chat, config):
+    response = chat("Do you keep bees?")
+    assert "don't know" in response.json["response"]
+    assert "noted your question for Ada" in response.json["response"]
+    [entry] = entries(config, "questions")
+    assert entry["question"] == "Do you keep bees?"
+    assert entry["session_id"] == response.json["session_id"]
+
+
+def test_a_known_answer_records_nothing(chat, config):
+    assert "Lisbon" in chat("Where are you based?").json["response"]
+    assert entries(config, "questions") == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "We're hiring a platform lead - could you email me at sam@acme.example?",
+        "I'd love to work with you. Reach me at sam@acme.example",
+        "Please get in touch: sam@acme.example",
+        "My email is sam@acme.example, let's talk about a consulting project.",
+    ],
+)
+def test_an_email_with_a_wish_to_be_contacted_is_recorded(chat, config, message):
+    response = chat(message)
+    assert "passed sam@acme.example on to Ada" in response.json["response"]
+    [entry] = entries(config, "contacts")
+    assert entry["email"] == "sam@acme.example" and entry["source"] == "chat"
+    assert entry["asked"] == message
+    assert "sam@acme.example" not in entry["message"]
+
+
+def test_interest_without_an_email_gets_an_offer_to_stay_in_touch(chat, config):
+    response = chat("Are you open to new opportunities?")
+    assert (
+        "leave your email address here or use the Get in touch form" in (response.json["response"])
+    )
+    assert entries(config, "contacts") == []
+
+
+def test_an_email_alone_is_not_a_contact(chat, config):
+    chat("Is ada.marlowe@example.com your address?")
+    assert entries(config, "contacts") == []
+
+
+def test_a_stored_reply_never_holds_tool_blocks(chat, client, config):
+    sent = chat("Hire me? sam@acme.example").json
+    stored = client.get(f"/api/conversation/{sent['session_id']}").json["messages"]
+    assert [type(m["content"]) for m in stored] == [str, str]
+
+
+def test_profile_says_how_long_conversations_are_kept(tmp_path):
+    app = create_app(make_config(tmp_path, TWIN_RETENTION_DAYS="30"))
+    assert app.test_client().get("/api/profile").json["retention_days"] == 30
+
+
+@pytest.fixture
+def persona_copy(tmp_path):
+    folder = tmp_path / "persona"
+    shutil.copytree(EXAMPLE_PERSONA, folder)
+    return folder
+
+
+def test_answers_md_reaches_the_prompt_and_the_offline_twin(tmp_path, persona_copy):
+    config = make_config(tmp_path, TWIN_PERSONA=str(persona_copy))
+    before = create_app(config).test_client()
+    assert (
+        "don't know"
+        in before.post("/api/chat", json={"message": "Do you keep bees?"}).json["response"]
+    )
+    (persona_copy / "answers.md").write_text(
+        "## Do you keep bees?\n\nYes, two hives on a rooftop in Lisbon since 2021.\n"
+    )
+    after = create_app(config).test_client()  # a restart picks up the answer
+    reply = after.post("/api/chat", json={"message": "Do you keep bees?"}).json["response"]
+    assert "two hives on a rooftop" in reply
+    prompt = build_system_prompt(load_persona(persona_copy), date(2026, 12, 1))
+    assert "Q: Do you keep bees?\nA: Yes, two hives on a rooftop in Lisbon since 2021." in prompt
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Some text without a heading", "as a '## ' heading"),
+        ("## A question with no answer\n", "has no answer under it"),
+        ("## First?\nYes.\n##   \nOrphan answer", "has no answer under it"),
+    ],
+)
+def test_a_malformed_answers_md_names_the_file(persona_copy, text, problem):
+    (persona_copy / "answers.md").write_text(text)
+    with pytest.raises(PersonaError, match=problem) as caught:
+        load_persona(persona_copy)
+    assert "answers.md" in str(caught.value)

@@ -1,0 +1,288 @@
+"""Tool-use turns against botocore's Stubber: the exact Converse requests and what is stored."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from api import create_app
+from api.models.bedrock import MAX_MODEL_CALLS
+from api.tools import TOOL_CONFIG
+from tests.api.test_bedrock import MODEL, UUID, converse_response
+from tests.conftest import make_config
+
+QUESTION = "Do you play the cello?"
+
+
+def tool_response(*uses: tuple[str, str, dict], text: str = "") -> dict:
+    """A Converse response in which the model asks for tools."""
+    content: list[dict] = [{"text": text}] if text else []
+    content += [{"toolUse": {"toolUseId": i, "name": n, "input": a}} for i, n, a in uses]
+    return {
+        "output": {"message": {"role": "assistant", "content": content}},
+        "stopReason": "tool_use",
+        "usage": {"inputTokens": 200, "outputTokens": 20, "totalTokens": 220},
+        "metrics": {"latencyMs": 100},
+    }
+
+
+def request(messages: list[dict]) -> dict:
+    return {
+        "modelId": MODEL,
+        "system": ANY,
+        "messages": messages,
+        "inferenceConfig": ANY,
+        "toolConfig": TOOL_CONFIG,
+    }
+
+
+def user(text: str) -> dict:
+    return {"role": "user", "content": [{"text": text}]}
+
+
+def assistant(text: str) -> dict:
+    return {"role": "assistant", "content": [{"text": text}]}
+
+
+def result(tool_id: str, status: str = "success", **content: object) -> dict:
+    block = content or {"json": {"status": "recorded"}}
+    return {"toolResult": {"toolUseId": tool_id, "status": status, "content": [block]}}
+
+
+@pytest.fixture
+def twin(tmp_path):
+    """An app on a stubbed Bedrock client; yields (client, stubber, config)."""
+    bedrock = boto3.client(
+        "bedrock-runtime",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    config = make_config(tmp_path, TWIN_MODEL_ID=MODEL, TWIN_HISTORY_MESSAGES="3")
+    app = create_app(config, bedrock_client=bedrock)
+    app.extensions["twin"].chat.today = lambda: date(2026, 11, 24)
+    with Stubber(bedrock) as stubber:
+        yield app.test_client(), stubber, config
+        stubber.assert_no_pending_responses()
+
+
+def inbox(config, kind: str) -> list[dict]:
+    folder = config.memory_dir / "inbox" / kind
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def stored_messages(client) -> list[dict]:
+    return client.get(f"/api/conversation/{UUID}").json["messages"]
+
+
+def test_one_tool_call_records_the_question_and_stores_only_text(twin):
+    client, stubber, config = twin
+    use = ("t1", "record_unknown_question", {"question": "Does Ada play the cello?"})
+    stubber.add_response(
+        "converse",
+        tool_response(use, text="<thinking>not in facts</thinking>"),
+        request([user(QUESTION)]),
+    )
+    stubber.add_response(
+        "converse",
+        converse_response("I don't know; I've told Ada."),
+        request(
+            [
+                user(QUESTION),
+                {
+                    "role": "assistant",
+                    "content": [
+                        {"text": "<thinking>not in facts</thinking>"},
+                        {
+                            "toolUse": {
+                                "toolUseId": "t1",
+                                "name": "record_unknown_question",
+                                "input": use[2],
+                            }
+                        },
+                    ],
+                },
+                {"role": "user", "content": [result("t1")]},
+            ]
+        ),
+    )
+    response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
+    assert response.status_code == 200
+    assert response.json["response"] == "I don't know; I've told Ada."
+    assert [m["content"] for m in stored_messages(client)] == [
+        QUESTION,
+        "I don't know; I've told Ada.",
+    ]
+    [entry] = inbox(config, "questions")
+    assert entry["question"] == "Does Ada play the cello?"
+    assert entry["asked"] == QUESTION and entry["session_id"] == UUID
+    assert not {"ip", "user_agent", "remote_addr"} & entry.keys()
+
+
+def test_two_tool_calls_in_one_turn_and_a_repeat_store_one_entry_each(twin):
+    client, stubber, config = twin
+    contact = (
+        "c1",
+        "record_contact",
+        {"email": "sam@acme.example", "name": "Sam", "note": "Hiring a platform lead"},
+    )
+    again = ("c2", "record_contact", dict(contact[2]))
+    question = ("q1", "record_unknown_question", {"question": "What is Ada's notice period?"})
+    stubber.add_response("converse", tool_response(contact, again, question), request(ANY))
+    stubber.add_response(
+        "converse", converse_response("Thanks Sam, Ada will be in touch."), request(ANY)
+    )
+    sent: list[dict] = []
+    client.application.extensions["twin"].model.client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
+    )
+
+    message = "I'm hiring, sam@acme.example. Notice period?"
+    response = client.post("/api/chat", json={"message": message, "session_id": UUID})
+
+    assert response.json["response"] == "Thanks Sam, Ada will be in touch."
+    results = sent[1]["messages"][-1]
+    assert results["role"] == "user"
+    assert [b["toolResult"]["toolUseId"] for b in results["content"]] == ["c1", "c2", "q1"]
+    assert all(b["toolResult"]["status"] == "success" for b in results["content"])
+    [saved_contact] = inbox(config, "contacts")
+    assert saved_contact | {"id": None, "created_at": None} == {
+        "id": None,
+        "kind": "contact",
+        "created_at": None,
+        "source": "chat",
+        "session_id": UUID,
+        "asked": message,
+        "email": "sam@acme.example",
+        "name": "Sam",
+        "message": "Hiring a platform lead",
+    }
+    assert len(inbox(config, "questions")) == 1
+    assert all("toolUse" not in json.dumps(m) for m in stored_messages(client))
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "complaint"),
+    [
+        ("record_contact", {"email": "not-an-email"}, "not a valid email"),
+        ("record_contact", {"name": "Sam"}, "'email' is required"),
+        ("record_contact", {"email": "a@b.example", "note": "x" * 1001}, "too long"),
+        ("record_contact", {"email": "a" * 250 + "@b.example"}, "too long"),
+        ("record_unknown_question", {"question": "  "}, "'question' is empty"),
+        ("record_unknown_question", {"question": 42}, "must be a string"),
+        ("send_email", {"to": "x@y.example"}, "no tool named"),
+    ],
+)
+def test_a_malformed_tool_input_goes_back_to_the_model_as_an_error(
+    twin, name, arguments, complaint
+):
+    client, stubber, config = twin
+    stubber.add_response("converse", tool_response(("t1", name, arguments)), request(ANY))
+    sent: list[dict] = []
+    client.application.extensions["twin"].model.client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
+    )
+    stubber.add_response(
+        "converse", converse_response("Could you check that address?"), request(ANY)
+    )
+
+    response = client.post("/api/chat", json={"message": "Contact me", "session_id": UUID})
+
+    assert response.status_code == 200
+    assert response.json["response"] == "Could you check that address?"
+    [block] = sent[1]["messages"][-1]["content"]
+    assert block["toolResult"]["status"] == "error"
+    assert complaint in block["toolResult"]["content"][0]["text"]
+    assert inbox(config, "contacts") == [] and inbox(config, "questions") == []
+
+
+def test_the_tool_loop_stops_at_the_round_limit(twin):
+    client, stubber, config = twin
+    for i in range(MAX_MODEL_CALLS):
+        use = (f"t{i}", "record_unknown_question", {"question": f"Question number {i}?"})
+        stubber.add_response("converse", tool_response(use), request(ANY))
+    # No fourth response is stubbed: a fourth call would fail the test.
+    response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
+    assert response.status_code == 200
+    assert response.json["response"] == "Thank you, I've passed that on to Ada."
+    assert len(inbox(config, "questions")) == MAX_MODEL_CALLS  # even the last call's tool ran
+    assert [m["role"] for m in stored_messages(client)] == ["user", "assistant"]
+
+
+def test_the_window_never_splits_a_tool_pair(twin):
+    """History is stored as text, and each round's toolUse travels with its toolResult."""
+    client, stubber, _config = twin
+    for i in range(2):
+        stubber.add_response("converse", converse_response(f"answer {i}"), request(ANY))
+        client.post("/api/chat", json={"message": f"question {i}", "session_id": UUID})
+    use = ("t1", "record_unknown_question", {"question": "Cello?"})
+    # A window of 3 messages starts with an assistant reply, which is dropped: the request starts
+    # with the user, and the tool round is appended whole.
+    window = [user("question 1"), assistant("answer 1"), user(QUESTION)]
+    stubber.add_response("converse", tool_response(use), request(window))
+    stubber.add_response(
+        "converse",
+        converse_response("I don't know."),
+        request(
+            [
+                *window,
+                {
+                    "role": "assistant",
+                    "content": [
+                        {
+                            "toolUse": {
+                                "toolUseId": "t1",
+                                "name": "record_unknown_question",
+                                "input": use[2],
+                            }
+                        }
+                    ],
+                },
+                {"role": "user", "content": [result("t1")]},
+            ]
+        ),
+    )
+    client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
+    # The next turn's window is text only, however the previous turn used tools.
+    stubber.add_response(
+        "converse",
+        converse_response("Lisbon."),
+        request([user(QUESTION), assistant("I don't know."), user("Where are you?")]),
+    )
+    client.post("/api/chat", json={"message": "Where are you?", "session_id": UUID})
+    assert len(stored_messages(client)) == 8
+
+
+def test_a_retried_turn_replays_without_recording_again(twin):
+    client, stubber, config = twin
+    use = ("t1", "record_unknown_question", {"question": "Cello?"})
+    stubber.add_response("converse", tool_response(use), request(ANY))
+    stubber.add_response("converse", converse_response("I don't know."), request(ANY))
+    body = {
+        "message": QUESTION,
+        "session_id": UUID,
+        "message_id": "0b9c7e2a-4d1f-4a8e-9c3b-5f6a7d8e9f01",
+    }
+    first = client.post("/api/chat", json=body)
+    again = client.post("/api/chat", json=body)  # no model call stubbed: it must replay
+    assert again.json == first.json
+    assert len(inbox(config, "questions")) == 1
+
+
+def test_the_prompt_tells_the_twin_when_to_use_each_tool(twin):
+    client, stubber, _config = twin
+    sent: list[dict] = []
+    client.application.extensions["twin"].model.client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
+    )
+    stubber.add_response("converse", converse_response("Hello!"), request(ANY))
+    client.post("/api/chat", json={"message": "Hi", "session_id": UUID})
+    prompt = " ".join(sent[0]["system"][0]["text"].split())
+    assert "offer to pass their contact details on" in prompt
+    assert "Ask for their email address first" in prompt
+    assert "call record_contact only with an address the visitor wrote" in prompt
+    assert "call record_unknown_question with the question first" in prompt

@@ -1,0 +1,181 @@
+"""`answer`: the pair lands in answers.md once, the question is closed, and the twin then knows."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from inbox_samples import fill_folder, sample_entries
+
+from api import create_app
+from api.config import Config
+from api.inbox import new_entry
+from api.inbox.files import FileInbox
+from api.personas import load_persona, parse_answers
+
+EXAMPLE_PERSONA = Path(__file__).resolve().parents[2] / "api" / "persona"
+QUESTION, CONTACT, OLD_QUESTION = (e["id"] for e in sample_entries())
+
+
+@pytest.fixture
+def persona(tmp_path) -> Path:
+    return Path(shutil.copytree(EXAMPLE_PERSONA, tmp_path / "persona"))
+
+
+def listed(inbox_cli, where, *options) -> dict[str, dict]:
+    code, out, _ = inbox_cli(*where, "--json", *options)
+    assert code == 0
+    return {e["id"]: e for e in json.loads(out)}
+
+
+def test_answer_goes_into_answers_md_and_closes_the_question(where, persona, inbox_cli):
+    assert not (persona / "answers.md").exists()
+    code, out, err = inbox_cli(*where, "answer", QUESTION[:5], "Yes, badly.",
+                               "--persona", str(persona))
+    assert (code, err) == (0, "")
+    assert (persona / "answers.md").read_text() == "## Do you play chess?\n\nYes, badly.\n"
+    assert f"Question {QUESTION[:8]}: Do you play chess?" in out
+    assert f"Added your answer to {persona / 'answers.md'}." in out
+    assert "`pulumi up`" in out
+    assert QUESTION not in listed(inbox_cli, where)
+    closed = listed(inbox_cli, where, "--all")[QUESTION]
+    assert closed["answer"] == "Yes, badly." and closed["answered_at"] >= closed["created_at"]
+    assert closed["question"] == "Do you play chess?"  # the rest of the entry is kept
+
+    # A second answer is appended below the first, and the file still loads.
+    code, _, _ = inbox_cli(*where, "answer", OLD_QUESTION, "  43 (EU).\nWide feet.  ",
+                           "--persona", str(persona))
+    assert code == 0
+    text = (persona / "answers.md").read_text()
+    assert text.endswith("Yes, badly.\n\n## What is your shoe size?\n\n43 (EU).\nWide feet.\n")
+    assert load_persona(persona).answers == (
+        ("Do you play chess?", "Yes, badly."), ("What is your shoe size?", "43 (EU).\nWide feet."))
+    assert listed(inbox_cli, where).keys() == {CONTACT}
+
+
+def test_a_question_already_in_answers_md_is_not_repeated(tmp_path, persona, inbox_cli):
+    root = fill_folder(tmp_path / "memory")
+    existing = "# My answers\n\n## do you play CHESS\nOnly on Sundays."  # no final newline
+    (persona / "answers.md").write_text(existing)
+    code, out, _ = inbox_cli("--dir", str(root), "answer", QUESTION, "Something else.",
+                             "--persona", str(persona))
+    assert code == 0
+    assert "already answers it differently; kept that answer" in out
+    assert (persona / "answers.md").read_text() == existing
+    closed = listed(inbox_cli, ["--dir", str(root)], "--all")[QUESTION]
+    assert closed["answer"] == "Only on Sundays."
+
+
+def test_an_existing_file_without_a_final_newline_is_appended_cleanly(tmp_path, persona,
+                                                                      inbox_cli):
+    root = fill_folder(tmp_path / "memory")
+    (persona / "answers.md").write_text("## Do you like tea?\nYes.")
+    assert inbox_cli("--dir", str(root), "answer", QUESTION, "Yes.",
+                     "--persona", str(persona))[0] == 0
+    assert parse_answers((persona / "answers.md").read_text(), persona) == [
+        ["Do you like tea?", "Yes."], ["Do you play chess?", "Yes."]]
+
+
+def ambiguous_prefix(inbox: FileInbox) -> str:
+    """Record questions until two ids share their first character; return that character."""
+    seen: dict[str, str] = {}
+    for i in range(17):  # 16 hex digits: the 17th question must repeat one
+        entry = new_entry("question", {"question": f"Question {i}?"}, session_id=None,
+                          asked=None, source="chat")
+        inbox.record(entry)
+        if entry["id"][0] in seen:
+            return entry["id"][0]
+        seen[entry["id"][0]] = entry["id"]
+    raise AssertionError("unreachable")
+
+
+def test_unknown_ambiguous_or_contact_ids_are_refused(tmp_path, persona, inbox_cli):
+    root = fill_folder(tmp_path / "memory")
+    where = ["--dir", str(root)]
+    prefix = ambiguous_prefix(FileInbox(root))
+    cases = {
+        "ffffffffffff": "inbox: no question 'ffffffffffff' in folder ",
+        prefix: f"inbox: '{prefix}' matches ",
+        CONTACT[:6]: f"inbox: '{CONTACT[:6]}' is a contact, not a question",
+        " ": "inbox: give the question's id",
+    }
+    for question_id, message in cases.items():
+        code, out, err = inbox_cli(*where, "answer", question_id, "An answer.",
+                                   "--persona", str(persona))
+        assert (code, out) == (1, ""), question_id
+        assert err.startswith(message) and err.count("\n") == 1, err
+    assert not (persona / "answers.md").exists()
+    assert all("answered_at" not in e for e in listed(inbox_cli, where, "--all").values())
+
+
+@pytest.mark.parametrize(("answers_md", "answer", "message"), [
+    (None, "   ", "inbox: the answer is empty"),
+    (None, "Yes.\n## Also: a heading", "inbox: a line of the answer starts with '## '"),
+    ("Some notes without any heading.\n", "Yes.", "answers.md: write each question as a '## '"),
+])
+def test_answers_that_would_break_answers_md_are_refused(tmp_path, persona, inbox_cli,
+                                                         answers_md, answer, message):
+    root = fill_folder(tmp_path / "memory")
+    if answers_md is not None:
+        (persona / "answers.md").write_text(answers_md)
+    code, _, err = inbox_cli("--dir", str(root), "answer", QUESTION, answer,
+                             "--persona", str(persona))
+    assert code == 1 and message in err and err.count("\n") == 1
+    after = (persona / "answers.md").read_text() if answers_md is not None else None
+    assert after == answers_md
+    assert QUESTION in listed(inbox_cli, ["--dir", str(root)])  # still open
+
+
+def test_an_unwritable_answers_md_is_one_line(tmp_path, persona, inbox_cli):
+    root = fill_folder(tmp_path / "memory")
+    (persona / "answers.md").mkdir()  # not a file: writing it fails as a read-only one would
+    code, _, err = inbox_cli("--dir", str(root), "answer", QUESTION, "Yes.",
+                             "--persona", str(persona))
+    assert code == 1 and "answers.md" in err and err.count("\n") == 1
+    assert QUESTION in listed(inbox_cli, ["--dir", str(root)])
+
+
+def test_the_persona_must_be_a_folder(tmp_path, inbox_cli):
+    root = fill_folder(tmp_path / "memory")
+    (tmp_path / "compiled.json").write_text("{}")
+    (tmp_path / "not-a-persona").mkdir()
+    for path, message in ((tmp_path / "compiled.json", "not a persona folder (answers go in"),
+                          (tmp_path / "not-a-persona", "not a persona folder (it has no facts")):
+        code, _, err = inbox_cli("--dir", str(root), "answer", QUESTION, "Yes.",
+                                 "--persona", str(path))
+        assert code == 1 and message in err
+
+
+def test_persona_defaults_to_twin_persona(tmp_path, persona, monkeypatch, inbox_cli):
+    monkeypatch.setenv("TWIN_PERSONA", str(persona))
+    root = fill_folder(tmp_path / "memory")
+    assert inbox_cli("--dir", str(root), "answer", QUESTION, "Yes.")[0] == 0
+    assert (persona / "answers.md").read_text() == "## Do you play chess?\n\nYes.\n"
+
+
+def test_the_twin_knows_the_answer_after_a_restart(tmp_path, persona, inbox_cli):
+    config = Config.from_env({"TWIN_MEMORY_DIR": str(tmp_path / "memory"),
+                              "TWIN_PERSONA": str(persona)})
+    question = "What is your favourite board game?"
+
+    def ask() -> str:
+        response = create_app(config).test_client().post("/api/chat", json={"message": question})
+        assert response.status_code == 200
+        return response.get_json()["response"]
+
+    assert "I don't know" in ask()
+    code, out, _ = inbox_cli("--dir", str(tmp_path / "memory"), "--kind", "questions", "--json")
+    [entry] = json.loads(out)
+    assert entry["question"] == question and entry["source"] == "chat"
+
+    code, _, _ = inbox_cli("--dir", str(tmp_path / "memory"), "answer", entry["id"][:6],
+                           "Go, the board game. I play it most weekends.", "--persona",
+                           str(persona))
+    assert code == 0
+    reply = ask()  # a new app: what a restart (or a redeploy) does
+    assert "Go, the board game. I play it most weekends." in reply
+    assert "I don't know" not in reply
+    code, out, _ = inbox_cli("--dir", str(tmp_path / "memory"), "--kind", "questions")
+    assert out.startswith("Nothing yet: no unanswered questions in folder ")

@@ -1,0 +1,32 @@
+"""The owner's command stays off the request path: serving a chat never imports it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SERVE_ONE_TURN = """
+import json, sys
+from api import create_app
+from api.config import Config
+config = Config.from_env({"TWIN_MEMORY_DIR": sys.argv[1]})
+client = create_app(config).test_client()
+response = client.post("/api/chat", json={"message": "What is your favourite board game?"})
+modules = sorted(m for m in sys.modules if m.startswith("api"))
+print(json.dumps({"status": response.status_code, "modules": modules}))
+"""
+
+
+def test_a_chat_turn_loads_none_of_the_command(tmp_path):
+    result = subprocess.run([sys.executable, "-c", SERVE_ONE_TURN, str(tmp_path)], cwd=REPO,
+                            capture_output=True, text=True, timeout=60, check=True)
+    loaded = json.loads(result.stdout.splitlines()[-1])
+    assert loaded["status"] == 200
+    assert "api.inbox.files" in loaded["modules"]  # the turn did record its unknown question
+    command = {"api.inbox.cli", "api.inbox.sources", "api.inbox.report", "api.inbox.answer",
+               "api.inbox.stats", "api.inbox.__main__"}
+    assert command.isdisjoint(loaded["modules"])
+    assert list((tmp_path / "inbox" / "questions").glob("*.json"))

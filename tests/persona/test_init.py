@@ -1,0 +1,179 @@
+"""`python -m api.personas init`: a persona drafted from a LinkedIn export, or a template."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.personas import load_persona
+from api.personas.__main__ import main
+from tests.conftest import EXAMPLE_PERSONA, make_config
+from tests.persona import profile_pdf
+from tests.persona.profile_pdf import linkedin_pdf, scanned_pdf
+
+DRAFT_FILES = ["facts.json", "starters.txt", "style.md", "summary.md"]
+
+
+@pytest.fixture(scope="module", params=["two-column", "single-column"])
+def profile(request, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp(request.param)
+    return linkedin_pdf(folder / "Profile.pdf", two_column=request.param == "two-column")
+
+
+def facts_of(folder: Path) -> dict:
+    return json.loads((folder / "facts.json").read_text())
+
+
+def test_init_from_a_linkedin_export_fills_the_facts(profile, tmp_path, capsys):
+    folder = tmp_path / "me"
+    assert main(["init", str(folder), "--from", str(profile)]) == 0
+    facts = facts_of(folder)
+    assert facts["full_name"] == profile_pdf.NAME and facts["name"] == "Rosa"
+    assert facts["title"] == profile_pdf.TITLE
+    assert facts["location"] == profile_pdf.LOCATION
+    assert facts["specialties"] == profile_pdf.SKILLS
+    assert facts["email"] == profile_pdf.EMAIL
+    assert facts["linkedin"] == profile_pdf.LINKEDIN  # re-joined where the sidebar wrapped it
+    assert facts["experience"] == [
+        {"company": "Northwind Analytics", "role": "Head of Data Platform",
+         "dates": "March 2021 - Present"},
+        {"company": "Harbour Bank", "role": "Senior Data Engineer",
+         "dates": "June 2019 - February 2021"},
+        {"company": "Harbour Bank", "role": "Data Engineer", "dates": "April 2017 - June 2019"},
+        {"company": "Loomwork Studio", "role": "Software Developer", "dates": "2014 - 2017"},
+    ]
+    assert facts["education"] == (
+        "Master of Science - MS, Data Science, University of Edinburgh (2015 - 2016); "
+        "Bachelor of Science - BS, Mathematics, University of St Andrews (2010 - 2014)")
+    assert facts["languages"] == ["English (Native or Bilingual)", "Spanish (Professional Working)"]
+    assert facts["public"] == ["title", "location"]
+    summary = (folder / "summary.md").read_text()
+    assert " ".join(profile_pdf.SUMMARY) in summary
+    starters = (folder / "starters.txt").read_text().splitlines()
+    assert starters == ["What do you do at Northwind Analytics?",
+                        "What have you done with Data Engineering?",
+                        "What did you work on at Harbour Bank?", "Where did you study?"]
+    assert (folder / "Profile.pdf").read_bytes() == profile.read_bytes()
+    persona = load_persona(folder)  # the draft loads as start-up loads it, PDF text included
+    assert "Harbour Bank" in persona.documents[0][1]
+    out = capsys.readouterr().out
+    assert "specialties (3), experience (4)" in out and "Review" in out and "check" in out
+
+
+def test_a_resume_not_from_linkedin_still_gives_a_usable_draft(tmp_path, capsys):
+    folder = tmp_path / "ada"
+    assert main(["init", str(folder), "--from", str(EXAMPLE_PERSONA / "resume.pdf")]) == 0
+    facts = facts_of(folder)
+    assert (facts["full_name"], facts["title"], facts["location"], facts["email"]) == (
+        "Ada Marlowe", "Staff Platform Engineer", "Lisbon, Portugal", "ada.marlowe@example.com")
+    assert [e["company"] for e in facts["experience"]] == [
+        "Tidewater Logistics", "Brightlane Payments", "Quarry Labs"]
+    assert facts["experience"][0] == {"company": "Tidewater Logistics",
+                                      "role": "Staff Platform Engineer", "dates": "2022 - present"}
+    assert "University of Porto" in facts["education"]
+    # No Summary section: a first-person draft from the facts, marked for the owner to rewrite.
+    summary = (folder / "summary.md").read_text()
+    assert "I'm Ada Marlowe, Staff Platform Engineer, based in Lisbon, Portugal." in summary
+    assert "<!--" in summary
+    assert "Not found" in capsys.readouterr().out  # says which facts to add by hand
+    load_persona(folder)
+
+
+def test_init_without_a_pdf_writes_a_commented_template_that_loads(tmp_path, capsys):
+    folder = tmp_path / "new"
+    assert main(["init", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == DRAFT_FILES
+    assert "<!--" in (folder / "style.md").read_text()
+    assert "<!--" in (folder / "summary.md").read_text()
+    persona = load_persona(folder)
+    assert len(persona.starters) == 4
+    assert "template" in capsys.readouterr().out
+
+
+def test_init_never_overwrites_unless_forced(tmp_path, capsys):
+    folder = tmp_path / "me"
+    folder.mkdir()
+    (folder / "style.md").write_text("My own voice.\n")
+    assert main(["init", str(folder)]) == 1
+    error = capsys.readouterr().err
+    assert "style.md already exist" in error and "--force" in error
+    assert sorted(p.name for p in folder.iterdir()) == ["style.md"]  # nothing else written
+    assert (folder / "style.md").read_text() == "My own voice.\n"
+
+    assert main(["init", str(folder), "--force"]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == DRAFT_FILES
+    assert "<!--" in (folder / "style.md").read_text()
+
+
+def test_init_refuses_to_overwrite_a_pdf_of_the_same_name(tmp_path, capsys):
+    source = linkedin_pdf(tmp_path / "Profile.pdf")
+    folder = tmp_path / "me"
+    folder.mkdir()
+    (folder / "Profile.pdf").write_bytes(b"%PDF-1.4 an older export")
+    assert main(["init", str(folder), "--from", str(source)]) == 1
+    assert "Profile.pdf already exist" in capsys.readouterr().err
+    # From a PDF already inside the folder, nothing needs copying.
+    (tmp_path / "inside").mkdir()
+    inside = linkedin_pdf(tmp_path / "inside" / "Profile.pdf")
+    assert main(["init", str(inside.parent), "--from", str(inside)]) == 0
+
+
+def test_init_from_a_missing_or_scanned_pdf(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "a"), "--from", str(tmp_path / "nope.pdf")]) == 1
+    assert "nope.pdf: file not found" in capsys.readouterr().err
+    scanned = scanned_pdf(tmp_path / "scan.pdf")
+    assert main(["init", str(tmp_path / "b"), "--from", str(scanned)]) == 0
+    assert "no text can be extracted" in capsys.readouterr().out
+    assert facts_of(tmp_path / "b")["full_name"] == "Your Full Name"
+    assert not (tmp_path / "b" / "scan.pdf").exists()
+
+
+def test_end_to_end_the_offline_twin_answers_from_the_export(tmp_path):
+    from api import create_app
+
+    folder = tmp_path / "rosa"
+    assert main(["init", str(folder), "--from",
+                 str(linkedin_pdf(tmp_path / "Profile.pdf"))]) == 0
+    app = create_app(make_config(tmp_path, TWIN_PERSONA=str(folder)))
+    client = app.test_client()
+    answer = client.post("/api/chat", json={"message": "Where are you based?"}).json["response"]
+    assert profile_pdf.LOCATION in answer
+    profile = client.get("/api/profile").json
+    assert (profile["full_name"], profile["title"]) == (profile_pdf.NAME, profile_pdf.TITLE)
+    worked = client.post("/api/chat", json={"message": "What did you do at Harbour Bank?"})
+    assert "Senior Data Engineer at Harbour Bank" in worked.json["response"]
+
+
+def test_a_plain_one_font_resume_still_gives_the_main_facts():
+    from api.personas.linkedin import parse_profile
+    from api.personas.pdftext import PdfText
+
+    lines = [
+        "Jane Q. Doe", "Product Designer", "Berlin, Germany | jane@example.net | +49 151 2345678",
+        "Profile", "I design calm software for busy people.",
+        "Work Experience", "Lead Designer at Finch GmbH | 2019 \u2013 2023",
+        "Ran the design system.",
+        "Designer, Otter Ltd, 2015 \u2013 2019",
+        "Skills", "Figma, user research; prototyping",
+        "Education", "BA Design, Universit\u00e4t der K\u00fcnste Berlin, 2015",
+    ]
+    profile = parse_profile(PdfText(tuple(lines), largest=None))
+    assert (profile.full_name, profile.title, profile.location, profile.email) == (
+        "Jane Q. Doe", "Product Designer", "Berlin, Germany", "jane@example.net")
+    assert profile.experience == [
+        {"company": "Finch GmbH", "role": "Lead Designer", "dates": "2019 \u2013 2023"},
+        {"company": "Otter Ltd", "role": "Designer", "dates": "2015 \u2013 2019"},
+    ]
+    assert profile.skills == ["Figma", "user research", "prototyping"]
+    assert profile.summary == ["I design calm software for busy people."]
+    assert profile.education == ["BA Design, Universit\u00e4t der K\u00fcnste Berlin, 2015"]
+
+
+def test_starters_fit_the_facts_and_always_number_four():
+    from api.personas.scaffold import GENERIC_STARTERS, draft_starters
+
+    past = {"experience": [{"company": "Acme", "role": "Engineer", "dates": "2010 - 2012"}]}
+    assert draft_starters(past) == ["What did you do at Acme?", *GENERIC_STARTERS[:3]]
+    assert draft_starters({}) == list(GENERIC_STARTERS)
