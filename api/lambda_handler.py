@@ -50,7 +50,11 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
             f"expected an API Gateway payload format 1.0 event (got version {version!r}); "
             "set payload_format_version='1.0' on the integration",
         )
-    response = awsgi.response(get_app(), event, context)
+    # WSGI carries the path as UTF-8 bytes spelled in latin-1, as a real server would pass it;
+    # aws-wsgi hands API Gateway's text on as is, and a path such as /api/conversation/Ā
+    # would then fail inside Werkzeug instead of getting its 404 or 400.
+    path = str(event["path"]).encode("utf-8", "surrogatepass").decode("latin-1")
+    response = awsgi.response(get_app(), {**event, "path": path}, context)
     response["statusCode"] = int(response["statusCode"])
     return response
 

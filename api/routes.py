@@ -71,3 +71,10 @@ def contact() -> tuple[Response, int]:
     tools = TurnTools(twin.inbox, twin.notifier, form.session_id, asked=None, source="form")
     tools.record("contact", {"email": form.email, "name": form.name, "message": form.message})
     return jsonify(status="received"), 201
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    from .openapi import openapi_spec  # only for readers of the description, never at cold start
+
+    return jsonify(openapi_spec(_twin().config.max_message_chars))

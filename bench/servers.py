@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,7 +61,8 @@ class _Converse(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         request = json.loads(self.rfile.read(length) or b"{}")
         self.server.requests.append({"path": self.path, "body": request})  # type: ignore[attr-defined]
-        body = json.dumps({
+        time.sleep(self.server.delay)  # type: ignore[attr-defined]
+        body = self.server.raw or json.dumps({  # type: ignore[attr-defined]
             "output": {"message": {"role": "assistant",
                                    "content": [{"text": self.server.reply}]}},  # type: ignore[attr-defined]
             "stopReason": "end_turn",
@@ -79,9 +81,13 @@ class _Converse(BaseHTTPRequestHandler):
 
 @contextmanager
 def converse_server(reply: str = "I'm based in Lisbon.") -> Iterator[ThreadingHTTPServer]:
-    """A fake Bedrock runtime endpoint on a free loopback port; `.requests` records each call."""
+    """A fake Bedrock runtime endpoint on a free loopback port; `.requests` records each call.
+
+    For tests, `.raw` (bytes) replaces the answer and `.delay` (seconds) holds it back.
+    """
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Converse)
-    server.reply, server.requests = reply, []  # type: ignore[attr-defined]
+    server.reply, server.requests, server.raw = reply, [], None  # type: ignore[attr-defined]
+    server.delay = 0.0  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:

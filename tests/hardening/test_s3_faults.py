@@ -1,0 +1,115 @@
+"""S3 failing or timing out: the documented status, nothing half-written, the retry succeeds."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from api import create_app
+from api.memory.s3 import MAX_ATTEMPTS
+from tests.conftest import make_config
+from tests.hardening.conftest import BUCKET, FaultyClient, client_error, timeout
+
+
+class CountingModel:
+    """The app's own model, counted, to show a retried turn is not answered twice."""
+
+    def __init__(self, model) -> None:
+        self.model, self.name, self.calls = model, model.name, 0
+
+    def reply(self, *args, **kwargs):
+        self.calls += 1
+        return self.model.reply(*args, **kwargs)
+
+
+@pytest.fixture
+def twin(s3, tmp_path):
+    faulty = FaultyClient(s3)
+    app = create_app(make_config(tmp_path, TWIN_MEMORY_BUCKET=BUCKET), s3_client=faulty)
+    services = app.extensions["twin"]
+    services.chat.model = CountingModel(services.chat.model)
+    services.store.sleep = lambda _seconds: None  # conflicts retry at once in these tests
+    return app.test_client(), faulty, services.chat.model
+
+
+def stored(s3, session_id: str) -> list[str] | None:
+    """The message ids of the stored conversation, in order, straight from the bucket."""
+    try:
+        body = s3.get_object(Bucket=BUCKET, Key=f"conversations/{session_id}.json")["Body"]
+    except s3.exceptions.NoSuchKey:
+        return None
+    return [m["message_id"] for m in json.loads(body.read())["messages"]]
+
+
+def assert_error(response, status: int, code: str) -> None:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.json["error"]["code"] == code
+    assert response.headers["Retry-After"].isdigit()
+    assert "arn:aws" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("operation", "fault"), [
+    ("get_object", client_error("InternalError", 500)),
+    ("get_object", timeout()),
+    ("put_object", client_error("SlowDown", 503)),
+    ("put_object", timeout()),
+])
+def test_a_failing_read_or_write_is_503_and_the_retry_is_saved_once(
+        twin, s3, send, operation, fault):
+    web, faulty, _model = twin
+    session, first, second = (str(uuid.uuid4()) for _ in range(3))
+    assert send(web, "Where are you based?", session, first).status_code == 200
+    faulty.fail(operation, fault)
+    assert_error(send(web, "What do you do?", session, second), 503, "memory_unavailable")
+    assert stored(s3, session) == [first, first]  # nothing of the failed turn
+    assert send(web, "What do you do?", session, second).status_code == 200
+    assert stored(s3, session) == [first, first, second, second]
+
+
+def test_a_write_that_landed_but_timed_out_is_answered_from_the_record(twin, s3, send):
+    web, faulty, model = twin
+    session, message = str(uuid.uuid4()), str(uuid.uuid4())
+    faulty.fail("put_object", ("after", timeout()))
+    assert_error(send(web, "Where are you based?", session, message), 503, "memory_unavailable")
+    retry = send(web, "Where are you based?", session, message)
+    assert retry.status_code == 200 and model.calls == 1  # the saved reply, no second answer
+    assert stored(s3, session) == [message, message]
+
+
+def test_a_turn_that_never_gets_its_write_slot_is_busy_and_writes_nothing(twin, s3, send):
+    web, faulty, _model = twin
+    session, first, second = (str(uuid.uuid4()) for _ in range(3))
+    assert send(web, "Where are you based?", session, first).status_code == 200
+    faulty.fail("put_object", *[client_error("PreconditionFailed", 412)] * MAX_ATTEMPTS)
+    busy = send(web, "What do you do?", session, second)
+    assert_error(busy, 503, "conversation_busy")
+    assert busy.headers["Retry-After"] == "1"
+    assert stored(s3, session) == [first, first]
+    assert send(web, "What do you do?", session, second).status_code == 200
+    assert stored(s3, session) == [first, first, second, second]
+
+
+@pytest.mark.parametrize(("method", "operation"), [("get", "get_object"),
+                                                    ("delete", "head_object"),
+                                                    ("delete", "delete_object")])
+def test_reading_or_deleting_a_conversation_while_s3_fails_is_503(twin, s3, send, method,
+                                                                   operation):
+    web, faulty, _model = twin
+    session, message = str(uuid.uuid4()), str(uuid.uuid4())
+    assert send(web, "Where are you based?", session, message).status_code == 200
+    faulty.fail(operation, timeout())
+    url = f"/api/conversation/{session}"
+    assert_error(web.open(url, method=method.upper()), 503, "memory_unavailable")
+    assert stored(s3, session) == [message, message]
+    assert web.open(url, method=method.upper()).status_code in (200, 204)
+
+
+def test_a_misconfigured_bucket_is_an_internal_error_that_says_nothing(twin, send, caplog):
+    web, faulty, _model = twin
+    faulty.fail("get_object", client_error("AccessDenied", 403))
+    response = send(web, "Where are you based?", str(uuid.uuid4()), str(uuid.uuid4()))
+    assert response.status_code == 500 and response.json["error"]["code"] == "internal"
+    assert "arn:aws" not in response.get_data(as_text=True)
+    assert "AccessDenied" in caplog.text  # for the owner, in the log, with the request id
