@@ -50,7 +50,8 @@ def measure(python: str, version: str, runs: int, page_runs: int) -> dict:
         "python": full_version, "runs": runs, "modules": cold[0]["modules"],
         "heavy_modules": cold[0]["heavy"], "status": cold[0]["status"],
         **{phase: report.median_of(cold, f"{phase}_ms", "ms")
-           for phase in ("import", "app_build", "first_request", "total")},
+           for phase in ("import", "app_build", "first_request", "total", "flask_import",
+                         "boto3_import")},
     }
     print("warm turns", file=sys.stderr)
     results["warm_turn_overhead"] = {

@@ -32,8 +32,12 @@ SCRIPT = """
 import json, os, sys, time
 started = time.perf_counter()
 sys.path[:0] = sys.argv[1].split(os.pathsep)
+import flask  # first, only to tell its share of the import apart
+flask_loaded = time.perf_counter()
 from api.lambda_handler import get_app, handler
 imported = time.perf_counter()
+import boto3  # first, only to tell its share of the app build apart
+boto3_loaded = time.perf_counter()
 get_app()
 built = time.perf_counter()
 response = handler(json.loads(sys.argv[2]), None)
@@ -41,6 +45,8 @@ answered = time.perf_counter()
 print(json.dumps({
     "import_ms": (imported - started) * 1000, "app_build_ms": (built - imported) * 1000,
     "first_request_ms": (answered - built) * 1000, "status": response["statusCode"],
+    "flask_import_ms": (flask_loaded - started) * 1000,
+    "boto3_import_ms": (boto3_loaded - imported) * 1000,
     "body": json.loads(response["body"]), "modules": len(sys.modules),
     "heavy": sorted(m for m in json.loads(sys.argv[3]) if m in sys.modules)}))
 """

@@ -43,7 +43,8 @@ def local_server() -> Iterator[str]:
     """`make run`'s app (offline model, example persona) on a free loopback port."""
     with tempfile.TemporaryDirectory(prefix="twin-page-") as scratch:
         app = create_local_app(Config(memory_dir=Path(scratch)))
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+        for name in ("werkzeug", "twin"):  # no line per request among the figures
+            logging.getLogger(name).setLevel(logging.WARNING)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
         thread.start()
@@ -77,11 +78,12 @@ def page_runs(runs: int) -> list[dict]:
                 kinds: dict[str, str] = {}
                 page.on("request", lambda r, kinds=kinds: kinds.setdefault(r.url, r.resource_type))
                 page.goto("/")
-                page.wait_for_function("window.__twin.ready !== undefined")
-                page.locator("#message").fill("Where are you based?")
-                page.locator("#message").press("Enter")
+                # Locator waits: the page's CSP forbids the eval a wait_for_function would need.
+                box = page.locator("#message")
+                expect(box).not_to_have_attribute("placeholder", "Ask a question")
+                box.fill("Where are you based?")
+                box.press("Enter")
                 expect(page.locator("#log .message.assistant")).to_have_count(1)
-                page.wait_for_function("window.__twin.reply !== undefined")
                 times = page.evaluate("window.__twin")
                 weight = {kind: 0 for kind in KINDS.values()}
                 for request_url, body in bodies.items():

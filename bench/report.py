@@ -60,8 +60,12 @@ def table(results: dict) -> str:
              _row("zipped", package["zipped_bytes"], "bytes"),
              _row("unzipped", package["unzipped_bytes"], "bytes"),
              f"cold start, Python {cold['python']}, median of {cold['runs']} fresh extractions",
-             *[_row(phase.replace("_", " "), cold[phase]["median"], "ms")
-               for phase in ("import", "app_build", "first_request", "total")],
+             _row("import", cold["import"]["median"], "ms"),
+             _row("  of which Flask", cold["flask_import"]["median"], "ms"),
+             _row("app build", cold["app_build"]["median"], "ms"),
+             _row("  of which importing boto3", cold["boto3_import"]["median"], "ms"),
+             _row("first request", cold["first_request"]["median"], "ms"),
+             _row("total", cold["total"]["median"], "ms"),
              _row("modules loaded", cold["modules"]),
              "warm per-turn overhead around the model"]
     for store, figures in warm.items():

@@ -42,13 +42,13 @@ class TimedModel:
     def __init__(self, model: Any) -> None:
         self.model, self.name, self.spent, self.calls = model, model.name, 0.0, []
 
-    def reply(self, system: str, messages: list[dict[str, str]]) -> Reply:
+    def reply(self, system: str, messages: list[dict[str, str]], tools: Any = None) -> Reply:
         started = time.perf_counter()
         try:
-            return self.model.reply(system, messages)
+            return self.model.reply(system, messages, tools)
         finally:
             self.spent += time.perf_counter() - started
-            self.calls.append((system, messages))
+            self.calls.append((system, messages, tools))
 
 
 def timed_app(config: Config, **clients: Any) -> tuple[Flask, TimedModel]:
@@ -141,8 +141,11 @@ def prompt_sizes(at_turns: tuple[int, ...] = (1, 10, 50)) -> dict[str, dict[str,
                 raise RuntimeError(f"turn {turn + 1} failed: {response.get_json()}")
     sizes = {}
     for turn in at_turns:
-        system, messages = model.calls[turn - 1]
-        characters = len(system) + sum(len(m["content"]) for m in messages)
+        system, messages, tools = model.calls[turn - 1]
+        # The system prompt, the window of history and the tool definitions all go to the model.
+        tool_chars = len(json.dumps(tools.config)) if tools is not None else 0
+        characters = len(system) + sum(len(m["content"]) for m in messages) + tool_chars
         sizes[f"turn_{turn}"] = {"characters": characters, "messages": len(messages),
+                                 "system_characters": len(system), "tool_characters": tool_chars,
                                  "estimated_tokens": math.ceil(characters / CHARS_PER_TOKEN)}
     return sizes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -50,7 +49,9 @@ def apply_turn(
     """Return the conversation with the turn appended, or None when it is already there."""
     if stored_reply(conversation, turn[0]["message_id"]) is not None:
         return None
-    updated = copy.deepcopy(conversation) if conversation else new_conversation(session_id)
+    # A new record and a new list; the stored messages themselves are never changed.
+    updated = ({**conversation, "messages": list(conversation["messages"])} if conversation
+               else new_conversation(session_id))
     if visitor_turns(updated) >= max_turns:
         raise ConversationLimit()
     updated["messages"].extend(turn)

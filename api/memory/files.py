@@ -58,7 +58,8 @@ class FileConversationStore:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(updated, handle, ensure_ascii=False)
+                    # dumps, not dump: one call to the C encoder, not one write per token.
+                    handle.write(json.dumps(updated, ensure_ascii=False))
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(tmp, path)
