@@ -20,6 +20,7 @@ from flask import Flask
 
 from api import create_app
 from api.config import Config
+from api.logs import JsonFormatter, configure_logging
 from api.models import Reply
 from bench.coldstart import FAKE_SESSION, chat_event
 from bench.servers import s3_server
@@ -54,13 +55,25 @@ class TimedModel:
 def timed_app(config: Config, **clients: Any) -> tuple[Flask, TimedModel]:
     """The app as create_app builds it, with its model wrapped in a TimedModel."""
     app = create_app(config, **clients)
-    # The request log is still formatted, as on Lambda, but not printed among the figures.
-    for handler in logging.getLogger("twin").handlers:
-        if isinstance(handler, logging.StreamHandler):
-            handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the app
     chat = app.extensions["twin"].chat
     chat.model = TimedModel(chat.model)
     return app, chat.model
+
+
+@contextmanager
+def request_log_to_devnull() -> Iterator[None]:
+    """Format the request log as on Lambda, but write it nowhere, for the block's duration."""
+    configure_logging()  # as the app sets it up, so what is restored afterwards is the same
+    log = logging.getLogger("twin")
+    saved = log.handlers[:]
+    with open(os.devnull, "w") as sink:
+        handler = logging.StreamHandler(sink)
+        handler.setFormatter(JsonFormatter())
+        log.handlers[:] = [handler]
+        try:
+            yield
+        finally:
+            log.handlers[:] = saved
 
 
 @contextmanager
@@ -122,14 +135,14 @@ def warm_apps(scratch: Path) -> Iterator[dict[str, tuple[Flask, TimedModel]]]:
 def warm_overhead(conversations: int = 10, turns: int = 21) -> dict[str, dict]:
     """Per-turn overhead and fsync samples for each store."""
     with tempfile.TemporaryDirectory(prefix="twin-warm-") as scratch, \
-            warm_apps(Path(scratch)) as apps:
+            request_log_to_devnull(), warm_apps(Path(scratch)) as apps:
         return {kind: overhead_ms(app, model, conversations, turns)
                 for kind, (app, model) in apps.items()}
 
 
 def prompt_sizes(at_turns: tuple[int, ...] = (1, 10, 50)) -> dict[str, dict[str, int]]:
     """What the model is sent at given turns of one conversation: characters, estimated tokens."""
-    with tempfile.TemporaryDirectory(prefix="twin-prompt-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="twin-prompt-") as scratch, request_log_to_devnull():
         config = Config(memory_dir=Path(scratch), max_turns=max(at_turns))
         app, model = timed_app(config)
         client, session = app.test_client(), str(uuid.uuid4())

@@ -60,12 +60,12 @@ def run(config: Config, cases: dict[str, Any], **clients: Any) -> dict[str, Any]
     """Ask every case and return the report: per case, per category and overall."""
     persona_dir = PROJECT_DIR / cases["persona"]
     knowledge = knowledge_of(persona_dir, cases["employers"])
-    log = logging.getLogger("twin")
-    level = log.level
     with tempfile.TemporaryDirectory(prefix="twin-eval-") as scratch:
         config = dataclasses.replace(config, persona_path=persona_dir,
                                      memory_dir=Path(scratch), memory_bucket=None)
         client = create_app(config, **clients).test_client()
+        log = logging.getLogger("twin")
+        level = log.level  # as the app set it up
         log.setLevel(logging.WARNING)  # one line per case is the report's job, not the log's
         try:
             results = []

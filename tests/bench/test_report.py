@@ -41,10 +41,11 @@ def test_medians_and_percentiles_name_their_units():
 def test_the_warm_and_prompt_measurements_run_against_the_app(tmp_path):
     # Tiny loads, no timing asserted: only that `make bench` still drives the real app.
     from api.config import Config
-    from bench.warm import overhead_ms, prompt_sizes, timed_app
+    from bench.warm import overhead_ms, prompt_sizes, request_log_to_devnull, timed_app
 
-    app, model = timed_app(Config(memory_dir=tmp_path))
-    samples = overhead_ms(app, model, conversations=2, turns=3)
+    with request_log_to_devnull():
+        app, model = timed_app(Config(memory_dir=tmp_path))
+        samples = overhead_ms(app, model, conversations=2, turns=3)
     assert len(samples["overhead"]) == len(samples["fsync"]) == 4
     sizes = prompt_sizes((1, 3))
     assert [sizes[t]["messages"] for t in ("turn_1", "turn_3")] == [1, 5]
