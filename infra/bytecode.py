@@ -1,7 +1,7 @@
 """Compile the archive's Python files for the Lambda runtime, so no cold start compiles them.
 
 Lambda's /var/task is read-only: Python cannot write `__pycache__` there, so every module shipped
-as source only is compiled again at every cold start (about 250 ms for this app).
+as source only is compiled again at every cold start (about 300 ms for this app).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def warn_no_python(version: str) -> None:
     print(
         f"twin: no Python {version} found (neither this interpreter nor python{version} on "
         f"PATH), so the Lambda package ships sources without bytecode and every cold start "
-        f"compiles them again (about 250 ms more per cold start). Install Python {version} "
+        f"compiles them again (about 300 ms more per cold start). Install Python {version} "
         f"and put python{version} on PATH, or run Pulumi with Python {version}.",
         file=sys.stderr,
     )
