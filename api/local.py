@@ -20,6 +20,7 @@ SITE_FILES = {
     "/": ("index.html", "text/html"),
     "/app.css": ("app.css", "text/css"),
     "/app.js": ("app.js", "text/javascript"),
+    "/contact.js": ("contact.js", "text/javascript"),
 }
 
 
