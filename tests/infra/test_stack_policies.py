@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from fnmatch import fnmatch
 
 from api.csp import CONTENT_SECURITY_POLICY, REFERRER_POLICY
@@ -336,6 +337,10 @@ def test_site_files_have_types_and_cache_rules(program: Program) -> None:
     for key in assets:
         assert f"/{key}" in objects["index.html"]["content"]
     assert all(o["contentType"] for o in objects.values())
+    # The page's modules import each other by the hashed names they are uploaded under.
+    imports = [name for key in assets
+               for name in re.findall(r'from "\./([^"]+)"', objects[key].get("content") or "")]
+    assert imports and all(name in assets for name in imports), imports
 
 
 def test_outputs_are_the_documented_ones(program: Program) -> None:
