@@ -2,7 +2,7 @@
 
 import pulumi
 
-from infra import cdn, domain, identity, package, site
+from infra import cdn, domain, identity, notify, package, site
 from infra.api import http_api
 from infra.arns import Arns
 from infra.function import chat_function
@@ -13,9 +13,11 @@ settings = read_settings()
 arns = Arns.current(settings)
 
 memory = memory_bucket(settings)
+owner_topic = notify.owner_topic(settings, arns)
 boundary = identity.function_boundary(settings, arns)
 code = package.build_package(settings.persona_dir, settings.python_version)
-chat = chat_function(settings, arns, pulumi.FileArchive(str(code)), memory.bucket, boundary)
+chat = chat_function(settings, arns, pulumi.FileArchive(str(code)), memory.bucket, boundary,
+                     owner_topic)
 api = http_api(settings, chat.function)
 
 site_files = site.site_bucket(settings)

@@ -53,6 +53,14 @@ LOG_DELIVERY_ACTIONS = [
     "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
     "logs:DescribeResourcePolicies",
 ]
+TOPIC_ACTIONS = [
+    "sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes",
+    "sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource", "sns:Subscribe",
+    "sns:ListSubscriptionsByTopic",
+]
+# SNS has no subscription resource type for a policy to name: these are authorised against *.
+SUBSCRIPTION_ACTIONS = ["sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes",
+                        "sns:Unsubscribe"]
 ROLE_READ_ACTIONS = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies",
                      "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
                      "iam:ListRoleTags"]
@@ -105,6 +113,9 @@ def statements(
         allow("DescribeLogGroups", ["logs:DescribeLogGroups"],
               [arns.arn("logs", "log-group:*", region=region)]),
         allow("AccessLogDelivery", LOG_DELIVERY_ACTIONS, ["*"]),
+        allow("OwnerTopics", TOPIC_ACTIONS,
+              [arns.arn("sns", f"{prefix}-*", region=region)]),
+        allow("OwnerSubscriptions", SUBSCRIPTION_ACTIONS, ["*"]),
         allow("ReadRoles", ROLE_READ_ACTIONS, [roles]),
         allow("GrantOnlyWithinBoundary", ROLE_GRANT_ACTIONS, [roles],
               {"StringEquals": {"iam:PermissionsBoundary": boundary_arn}}),

@@ -39,16 +39,22 @@ def bedrock_statements(settings: Settings, arns: Arns) -> list[dict]:
 
 
 def function_policy(settings: Settings, arns: Arns, memory_bucket: aws.s3.Bucket,
-                    log_group: aws.cloudwatch.LogGroup) -> list[dict]:
-    """The function's statements: the model, its conversations, its own log group."""
+                    log_group: aws.cloudwatch.LogGroup,
+                    topic: aws.sns.Topic | None = None) -> list[dict]:
+    """The function's statements: the model, its conversations and inbox, logs, the owner."""
     statements = [
         allow("ReadAndWriteConversations", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
               [pulumi.Output.concat(memory_bucket.arn, "/conversations/*")]),
+        # Contacts, unanswered questions and their markers: written once, never deleted here.
+        allow("ReadAndWriteInbox", ["s3:GetObject", "s3:PutObject"],
+              [pulumi.Output.concat(memory_bucket.arn, "/inbox/*")]),
         # Without ListBucket a missing conversation reads as 403 instead of 404.
         allow("ListConversations", ["s3:ListBucket"], [memory_bucket.arn]),
         allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
               [pulumi.Output.concat(log_group.arn, ":*")]),
     ]
+    if topic is not None:
+        statements.append(allow("NotifyOwner", ["sns:Publish"], [topic.arn]))
     if settings.model_id == OFFLINE_MODEL:
         return statements
     return bedrock_statements(settings, arns) + statements
@@ -68,6 +74,7 @@ def chat_function(
     code: pulumi.Archive,
     memory_bucket: aws.s3.Bucket,
     boundary: aws.iam.Policy,
+    topic: aws.sns.Topic | None = None,
 ) -> ChatFunction:
     """Create the function with its role, log group and TWIN_* environment."""
     log_group = aws.cloudwatch.LogGroup(
@@ -86,7 +93,7 @@ def chat_function(
     policy = aws.iam.RolePolicy(
         f"{settings.prefix}-function-policy",
         role=role.id,
-        policy=document(*function_policy(settings, arns, memory_bucket, log_group)),
+        policy=document(*function_policy(settings, arns, memory_bucket, log_group, topic)),
         opts=pulumi.ResourceOptions(parent=role),
     )
     variables = {
@@ -94,7 +101,11 @@ def chat_function(
         "TWIN_BEDROCK_REGION": settings.region,
         "TWIN_MEMORY_BUCKET": memory_bucket.bucket,
         "TWIN_PERSONA": f"{TASK_ROOT}/{PERSONA_FILE}",
+        # Shown to visitors; the memory bucket's lifecycle rule is what enforces it.
+        "TWIN_RETENTION_DAYS": str(settings.memory_retention_days),
     }
+    if topic is not None:
+        variables["TWIN_NOTIFY_TOPIC_ARN"] = topic.arn
     if settings.allowed_origins:
         variables["TWIN_ALLOWED_ORIGINS"] = ",".join(settings.allowed_origins)
     function = aws.lambda_.Function(

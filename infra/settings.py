@@ -27,6 +27,8 @@ OIDC_ARN = re.compile(
 )
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+# Deliberately loose: SNS checks the address by sending the confirmation email.
+EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,252}\.[A-Za-z]{2,63}$")
 MODEL_ID = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9]+)?$")
 DEFAULT_MODEL = "us.amazon.nova-micro-v1:0"
 
@@ -59,6 +61,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     state_bucket: str | None = None
     secrets_key_arn: str | None = None
+    alarm_email: str | None = None
 
     @property
     def prefix(self) -> str:
@@ -155,6 +158,10 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
     if secrets_key and not KMS_KEY_ARN.match(secrets_key):
         raise _fail("secretsKeyArn", f"is not a KMS key ARN: {secrets_key!r}",
                     "arn:aws:kms:us-east-1:123456789012:key/<key-id>")
+    alarm_email = values.get("alarmEmail", "").strip() or None
+    if alarm_email and not (len(alarm_email) <= 254 and EMAIL.match(alarm_email)):
+        raise _fail("alarmEmail", f"is not an email address: {alarm_email!r}",
+                    "you@example.com")
     return Settings(
         stack=stack,
         region=region,
@@ -179,13 +186,14 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
         allowed_origins=origins,
         state_bucket=state_bucket,
         secrets_key_arn=secrets_key,
+        alarm_email=alarm_email,
     )
 
 
 KEYS = ("modelId", "throttleBurst", "throttleRate", "githubRepo", "oidcProviderArn",
         "memoryRetentionDays", "protectData", "logRetentionDays", "domain", "hostedZone",
         "personaDir", "lambdaMemoryMb", "lambdaTimeoutSeconds", "lambdaRuntime", "priceClass",
-        "allowedOrigins", "stateBucket", "secretsKeyArn")
+        "allowedOrigins", "stateBucket", "secretsKeyArn", "alarmEmail")
 
 
 def read_settings() -> Settings:

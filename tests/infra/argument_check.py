@@ -19,7 +19,8 @@ from typing import Any
 import pulumi
 
 # The pulumi-aws modules whose resources the program may create.
-MODULES = ("acm", "apigatewayv2", "cloudfront", "cloudwatch", "iam", "lambda_", "route53", "s3")
+MODULES = ("acm", "apigatewayv2", "cloudfront", "cloudwatch", "iam", "lambda_", "route53", "s3",
+           "sns")
 
 
 def _hints(obj: Any) -> dict[str, Any]:

@@ -60,7 +60,9 @@ class Mocks(pulumi.runtime.Mocks):
         state = dict(args.inputs)
         name, typ, region = args.name, args.typ, self.region
         physical = f"{name}-a1b2c3d"
-        outputs: dict = {"arn": f"arn:aws:mock:{region}:{ACCOUNT}:{typ}/{name}"}
+        # A resource that takes an ARN as input (a topic policy) keeps it.
+        outputs: dict = {} if "arn" in state else {
+            "arn": f"arn:aws:mock:{region}:{ACCOUNT}:{typ}/{name}"}
         if typ == "aws:s3/bucket:Bucket":
             outputs = {"bucket": physical, "arn": f"arn:aws:s3:::{physical}",
                        "bucketRegionalDomainName": f"{physical}.s3.{region}.amazonaws.com"}
@@ -95,6 +97,10 @@ class Mocks(pulumi.runtime.Mocks):
             outputs = {"certificateArn": state["certificateArn"]}
         elif typ == "aws:route53/record:Record":
             outputs = {"fqdn": state["name"]}
+        elif typ == "aws:sns/topic:Topic":
+            outputs = {"arn": f"arn:aws:sns:{region}:{ACCOUNT}:{state['name']}"}
+        elif typ == "aws:sns/topicSubscription:TopicSubscription":
+            outputs = {"arn": f"{state['topic']}:0f1e2d3c-mock"}
         return physical, {**state, **outputs}
 
     def call(self, args: pulumi.runtime.MockCallArgs):

@@ -47,6 +47,8 @@ def test_good_values_become_typed_settings() -> None:
         ({"personaDir": "no/such/folder"}, "us-east-1", "twin:personaDir has no facts.json"),
         ({"priceClass": "PriceClass_Cheap"}, "us-east-1", "twin:priceClass must be one of"),
         ({"secretsKeyArn": "alias/pulumi"}, "us-east-1", "twin:secretsKeyArn is not a KMS"),
+        ({"alarmEmail": "owner@"}, "us-east-1", "twin:alarmEmail is not an email address"),
+        ({"alarmEmail": "a b@example.com"}, "us-east-1", "twin:alarmEmail is not an email"),
         ({}, "", "aws:region is not set"),
     ],
 )

@@ -16,7 +16,7 @@ TAGGABLE = {
     BUCKET, "aws:s3/bucketObjectv2:BucketObjectv2", "aws:cloudfront/distribution:Distribution",
     "aws:apigatewayv2/api:Api", "aws:apigatewayv2/stage:Stage", "aws:lambda/function:Function",
     "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role", "aws:iam/policy:Policy",
-    "aws:acm/certificate:Certificate",
+    "aws:acm/certificate:Certificate", "aws:sns/topic:Topic",
 }
 UNTAGGABLE = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -30,6 +30,7 @@ UNTAGGABLE = {
     "aws:apigatewayv2/integration:Integration", "aws:apigatewayv2/route:Route",
     "aws:lambda/permission:Permission", "aws:route53/record:Record",
     "aws:acm/certificateValidation:CertificateValidation",
+    "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription",
 }
 
 
@@ -139,6 +140,7 @@ def test_function_is_arm64_with_the_configured_environment(program: Program) -> 
         "TWIN_BEDROCK_REGION": program.config["aws:region"],
         "TWIN_MEMORY_BUCKET": memory["bucket"],
         "TWIN_PERSONA": "/var/task/persona.json",
+        "TWIN_RETENTION_DAYS": program.config["twin:memoryRetentionDays"],
     }
     assert function["loggingConfig"]["logFormat"] == "JSON"
     assert function["loggingConfig"]["logGroup"] == log["name"]
@@ -185,6 +187,7 @@ def test_function_role_has_exactly_the_permissions_it_needs(program: Program) ->
             {"StringEquals": {"bedrock:InferenceProfileArn": profile}}),
         "ReadAndWriteConversations": (["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
                                       [f"{memory}/conversations/*"], None),
+        "ReadAndWriteInbox": (["s3:GetObject", "s3:PutObject"], [f"{memory}/inbox/*"], None),
         "ListConversations": (["s3:ListBucket"], [memory], None),
         "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log}:*"], None),
     }
@@ -235,7 +238,7 @@ def test_deploy_role_is_scoped_to_this_stack(program: Program) -> None:
     by_sid = {s["Sid"]: s for s in statements(policy)}
     # Resources AWS cannot narrow are the only ones left open.
     open_sids = {s for s, st in by_sid.items() if "*" in listed(st["Resource"])}
-    assert open_sids == {"AccessLogDelivery"}
+    assert open_sids == {"AccessLogDelivery", "OwnerSubscriptions"}
     for sid in ("StackBuckets", "SiteObjects", "EmptyMemory"):
         assert all(r.startswith(f"arn:aws:s3:::{prefix}") for r in by_sid[sid]["Resource"])
     assert by_sid["Function"]["Resource"] == [
