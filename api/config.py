@@ -44,6 +44,8 @@ class Config:
     max_tokens: int = 1000
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = MAX_BODY_BYTES
+    # Set on AWS: CloudFront sends it, so a request without it did not come through CloudFront.
+    origin_secret: str | None = field(default=None, repr=False)
 
     @property
     def offline(self) -> bool:
@@ -77,4 +79,5 @@ class Config:
             max_turns=_int(env, "TWIN_MAX_TURNS", 50, 1, 1000),
             max_tokens=_int(env, "TWIN_MAX_TOKENS", 1000, 16, 10000),
             allowed_origins=origins,
+            origin_secret=env.get("TWIN_ORIGIN_SECRET", "").strip() or None,
         )

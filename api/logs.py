@@ -15,7 +15,7 @@ log = logging.getLogger("twin")
 # Fields a log call may attach with `extra=`; everything else stays out of the line.
 FIELDS = (
     "request_id", "method", "route", "status", "duration_ms", "model", "model_latency_ms",
-    "input_tokens", "output_tokens", "session", "event",
+    "input_tokens", "output_tokens", "session", "event", "error",
 )  # fmt: skip
 
 
@@ -70,6 +70,7 @@ def register_request_log(app: Flask) -> None:
                 "input_tokens": reply.input_tokens if reply else None,
                 "output_tokens": reply.output_tokens if reply else None,
                 "session": session_tag(g.session_id) if g.get("session_id") else None,
+                "error": g.get("error_code"),
             },
         )
         return response
