@@ -7,6 +7,7 @@ from infra.api import http_api
 from infra.arns import Arns
 from infra.function import chat_function
 from infra.memory import memory_bucket
+from infra.origin import origin_secret
 from infra.settings import read_settings
 
 settings = read_settings()
@@ -14,16 +15,18 @@ arns = Arns.current(settings)
 
 memory = memory_bucket(settings)
 owner_topic = notify.owner_topic(settings, arns)
+secret = origin_secret(settings)
 boundary = identity.function_boundary(settings, arns)
 code = package.build_package(settings.persona_dir, settings.python_version)
 chat = chat_function(settings, arns, pulumi.FileArchive(str(code)), memory.bucket, boundary,
-                     owner_topic)
+                     owner_topic, secret)
 api = http_api(settings, chat.function)
 
 site_files = site.site_bucket(settings)
 zone_id = domain.hosted_zone_id(settings) if settings.domain else None
 certificate_arn = domain.validated_certificate(settings, zone_id) if zone_id else None
-distribution = cdn.distribution(settings, site_files.bucket, api.api_endpoint, certificate_arn)
+distribution = cdn.distribution(settings, site_files.bucket, api.api_endpoint, secret,
+                                certificate_arn)
 site.allow_distribution(site_files, distribution, settings)
 if zone_id:
     domain.alias_records(settings, zone_id, distribution)

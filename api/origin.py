@@ -8,7 +8,7 @@ from flask import Flask, request
 
 from .errors import Forbidden
 
-# CloudFront adds this header to every request it sends to the API (infra/cdn.py).
+# CloudFront adds this header to every request it sends to the API (infra/origin.py).
 HEADER = "X-Origin-Verify"
 
 

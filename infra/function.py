@@ -75,6 +75,7 @@ def chat_function(
     memory_bucket: aws.s3.Bucket,
     boundary: aws.iam.Policy,
     topic: aws.sns.Topic | None = None,
+    origin_secret: pulumi.Input[str] | None = None,
 ) -> ChatFunction:
     """Create the function with its role, log group and TWIN_* environment."""
     log_group = aws.cloudwatch.LogGroup(
@@ -106,6 +107,9 @@ def chat_function(
     }
     if topic is not None:
         variables["TWIN_NOTIFY_TOPIC_ARN"] = topic.arn
+    if origin_secret is not None:
+        # A secret Output: Pulumi keeps the whole environment encrypted in the state.
+        variables["TWIN_ORIGIN_SECRET"] = origin_secret
     if settings.allowed_origins:
         variables["TWIN_ALLOWED_ORIGINS"] = ",".join(settings.allowed_origins)
     function = aws.lambda_.Function(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
 
 # The app's built-in responder: no Bedrock access needed (and none granted).
 from api.config import OFFLINE_MODEL
+from infra.guardrails import KNOBS, GuardrailError, Guardrails, parse_guardrails
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,6 +64,9 @@ class Settings:
     state_bucket: str | None = None
     secrets_key_arn: str | None = None
     alarm_email: str | None = None
+    guardrails: Guardrails = field(default_factory=Guardrails)
+    # twin:originSecret, a Pulumi secret; when empty the program's generated one is used.
+    origin_secret: pulumi.Output[str] | None = None
 
     @property
     def prefix(self) -> str:
@@ -162,6 +167,10 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
     if alarm_email and not (len(alarm_email) <= 254 and EMAIL.match(alarm_email)):
         raise _fail("alarmEmail", f"is not an email address: {alarm_email!r}",
                     "you@example.com")
+    try:
+        guardrails = parse_guardrails(values)
+    except GuardrailError as error:
+        raise _fail(error.key, error.problem, error.example) from None
     return Settings(
         stack=stack,
         region=region,
@@ -187,13 +196,16 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
         state_bucket=state_bucket,
         secrets_key_arn=secrets_key,
         alarm_email=alarm_email,
+        guardrails=guardrails,
     )
 
 
 KEYS = ("modelId", "throttleBurst", "throttleRate", "githubRepo", "oidcProviderArn",
         "memoryRetentionDays", "protectData", "logRetentionDays", "domain", "hostedZone",
         "personaDir", "lambdaMemoryMb", "lambdaTimeoutSeconds", "lambdaRuntime", "priceClass",
-        "allowedOrigins", "stateBucket", "secretsKeyArn", "alarmEmail")
+        "allowedOrigins", "stateBucket", "secretsKeyArn", "alarmEmail", *KNOBS)
+# Read with get_secret, so the value stays encrypted in the state and out of the logs.
+SECRET_KEYS = ("originSecret",)
 
 
 def read_settings() -> Settings:
@@ -201,4 +213,6 @@ def read_settings() -> Settings:
     config = pulumi.Config("twin")
     values = {key: value for key in KEYS if (value := config.get(key)) is not None}
     region = pulumi.Config("aws").get("region") or ""
-    return parse_settings(values, pulumi.get_stack(), region)
+    settings = parse_settings(values, pulumi.get_stack(), region)
+    # A secret's value is known only as an Output: empty (the default) means "use a generated one".
+    return dataclasses.replace(settings, origin_secret=config.get_secret("originSecret"))

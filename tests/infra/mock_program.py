@@ -97,6 +97,8 @@ class Mocks(pulumi.runtime.Mocks):
             outputs = {"certificateArn": state["certificateArn"]}
         elif typ == "aws:route53/record:Record":
             outputs = {"fqdn": state["name"]}
+        elif typ == "random:index/randomPassword:RandomPassword":
+            outputs = {"result": "generated0origin0secret0" + "x" * (int(state["length"]) - 24)}
         elif typ == "aws:sns/topic:Topic":
             outputs = {"arn": f"arn:aws:sns:{region}:{ACCOUNT}:{state['name']}"}
         elif typ == "aws:sns/topicSubscription:TopicSubscription":

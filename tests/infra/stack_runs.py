@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# How Pulumi marks a secret value when it serialises resource inputs.
+SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 STACKS = ("dev", "test", "prod")
 # What a user sets per account with `pulumi config set` (DESIGN 6: required, no default).
 ACCOUNT_CONFIG = {
@@ -17,6 +19,18 @@ ACCOUNT_CONFIG = {
 }
 
 
+def reveal(value: object, found: list[bool]) -> object:
+    """The value with Pulumi's secret wrappers removed; `found` records that there were some."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG[0]) == SECRET_SIG[1]:
+            found.append(True)
+            return reveal(value["value"], found)
+        return {k: reveal(v, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [reveal(v, found) for v in value]
+    return value
+
+
 class Program:
     """The recorded run: resources and outputs, with helpers for policy-style assertions."""
 
@@ -24,6 +38,14 @@ class Program:
         self.stack = stack
         self.config = data["config"]
         self.resources = data["resources"]
+        # Which (resource name, input) pairs Pulumi keeps as secrets; the tests see plain values.
+        self.secret_inputs: set[tuple[str, str]] = set()
+        for resource in self.resources:
+            for key, value in resource["state"].items():
+                found: list[bool] = []
+                resource["state"][key] = reveal(value, found)
+                if found:
+                    self.secret_inputs.add((resource["name"], key))
         self.outputs = data["outputs"]
         self.invokes = data["invokes"]
         self.argument_problems = data["argumentProblems"]

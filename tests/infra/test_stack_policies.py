@@ -141,6 +141,8 @@ def test_function_is_arm64_with_the_configured_environment(program: Program) -> 
         "TWIN_MEMORY_BUCKET": memory["bucket"],
         "TWIN_PERSONA": "/var/task/persona.json",
         "TWIN_RETENTION_DAYS": program.config["twin:memoryRetentionDays"],
+        # The value CloudFront sends (tests/infra/test_only_through_cloudfront.py).
+        "TWIN_ORIGIN_SECRET": function["environment"]["variables"]["TWIN_ORIGIN_SECRET"],
     }
     assert function["loggingConfig"]["logFormat"] == "JSON"
     assert function["loggingConfig"]["logGroup"] == log["name"]
