@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
+from infra import safety_permissions
 from infra.arns import Arns
 from infra.domain import CERTIFICATE_REGION
 from infra.policies import Statement, allow
@@ -41,6 +42,9 @@ LAMBDA_ACTIONS = [
     "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConcurrency",
     "lambda:GetRuntimeManagementConfig", "lambda:GetPolicy", "lambda:AddPermission",
     "lambda:RemovePermission", "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags",
+    # SnapStart: a version per deploy, and the alias the API calls.
+    "lambda:PublishVersion", "lambda:CreateAlias", "lambda:GetAlias", "lambda:UpdateAlias",
+    "lambda:DeleteAlias", "lambda:ListAliases",
 ]
 LOG_GROUP_ACTIONS = [
     "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy",
@@ -53,14 +57,6 @@ LOG_DELIVERY_ACTIONS = [
     "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
     "logs:DescribeResourcePolicies",
 ]
-TOPIC_ACTIONS = [
-    "sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes",
-    "sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource", "sns:Subscribe",
-    "sns:ListSubscriptionsByTopic",
-]
-# SNS has no subscription resource type for a policy to name: these are authorised against *.
-SUBSCRIPTION_ACTIONS = ["sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes",
-                        "sns:Unsubscribe"]
 ROLE_READ_ACTIONS = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies",
                      "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
                      "iam:ListRoleTags"]
@@ -113,15 +109,13 @@ def statements(
         allow("DescribeLogGroups", ["logs:DescribeLogGroups"],
               [arns.arn("logs", "log-group:*", region=region)]),
         allow("AccessLogDelivery", LOG_DELIVERY_ACTIONS, ["*"]),
-        allow("OwnerTopics", TOPIC_ACTIONS,
-              [arns.arn("sns", f"{prefix}-*", region=region)]),
-        allow("OwnerSubscriptions", SUBSCRIPTION_ACTIONS, ["*"]),
         allow("ReadRoles", ROLE_READ_ACTIONS, [roles]),
         allow("GrantOnlyWithinBoundary", ROLE_GRANT_ACTIONS, [roles],
               {"StringEquals": {"iam:PermissionsBoundary": boundary_arn}}),
         allow("ManageRoles", ROLE_OTHER_ACTIONS, [roles]),
         allow("ReadBoundary", POLICY_READ_ACTIONS,
               [arns.arn("iam", f"policy/{prefix}-*", region="")]),
+        *safety_permissions.statements(settings, arns),
         {"Sid": "NeverChangeOwnPermissions", "Effect": "Deny",
          "Action": sorted(SELF_CHANGE_ACTIONS), "Resource": [self_arn]},
     ]

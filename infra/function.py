@@ -14,6 +14,7 @@ from infra.settings import OFFLINE_MODEL, PROFILE_REGIONS, Settings
 
 HANDLER = "api.lambda_handler.handler"
 TASK_ROOT = "/var/task"
+LIVE_ALIAS = "live"
 
 
 def bedrock_statements(settings: Settings, arns: Arns) -> list[dict]:
@@ -62,10 +63,11 @@ def function_policy(settings: Settings, arns: Arns, memory_bucket: aws.s3.Bucket
 
 @dataclass(frozen=True)
 class ChatFunction:
-    """The function and the log group it writes to."""
+    """The function, the log group it writes to, and with SnapStart the alias the API calls."""
 
     function: aws.lambda_.Function
     log_group: aws.cloudwatch.LogGroup
+    alias: aws.lambda_.Alias | None = None
 
 
 def chat_function(
@@ -112,6 +114,7 @@ def chat_function(
         variables["TWIN_ORIGIN_SECRET"] = origin_secret
     if settings.allowed_origins:
         variables["TWIN_ALLOWED_ORIGINS"] = ",".join(settings.allowed_origins)
+    snap_start = settings.guardrails.snap_start
     function = aws.lambda_.Function(
         f"{settings.prefix}-chat",
         description=f"twin {settings.stack} chat API",
@@ -130,7 +133,20 @@ def chat_function(
             "system_log_level": "WARN",
         },
         tags=settings.tags,
+        # SnapStart snapshots published versions only: each deploy publishes one.
+        publish=True if snap_start else None,
+        snap_start={"apply_on": "PublishedVersions"} if snap_start else None,
         # The role's policy must exist before the first cold start reads the model or bucket.
         opts=pulumi.ResourceOptions(depends_on=[policy, log_group]),
     )
-    return ChatFunction(function, log_group)
+    if not snap_start:
+        return ChatFunction(function, log_group)
+    alias = aws.lambda_.Alias(
+        f"{settings.prefix}-live",
+        name=LIVE_ALIAS,
+        description="The published version the API calls (SnapStart)",
+        function_name=function.name,
+        function_version=function.version,
+        opts=pulumi.ResourceOptions(parent=function),
+    )
+    return ChatFunction(function, log_group, alias)

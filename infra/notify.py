@@ -11,22 +11,20 @@ from infra.settings import Settings
 
 
 def topic_policy(settings: Settings, arns: Arns, topic_arn: pulumi.Input[str]) -> list[Statement]:
-    """Who may publish besides this account's roles: this stack's alarms, over TLS only."""
+    """Who may publish besides this account's roles: this stack's alarms and budget, over TLS."""
     this_account = {"aws:SourceAccount": arns.account}
-    return [
-        {
-            # A topic policy replaces SNS's default one, which is what let CloudWatch publish.
-            "Sid": "AllowThisStacksAlarms",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudwatch.amazonaws.com"},
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {
-                "StringEquals": this_account,
-                "ArnLike": {"aws:SourceArn": arns.arn(
-                    "cloudwatch", f"alarm:{settings.prefix}-*", region=settings.region)},
-            },
-        },
+
+    def allow_service(sid: str, service: str, condition: dict) -> Statement:
+        return {"Sid": sid, "Effect": "Allow", "Principal": {"Service": service},
+                "Action": "sns:Publish", "Resource": topic_arn, "Condition": condition}
+
+    # A topic policy replaces SNS's default one, which is what let AWS services publish.
+    statements = [
+        allow_service("AllowThisStacksAlarms", "cloudwatch.amazonaws.com", {
+            "StringEquals": this_account,
+            "ArnLike": {"aws:SourceArn": arns.arn(
+                "cloudwatch", f"alarm:{settings.prefix}-*", region=settings.region)},
+        }),
         {
             "Sid": "DenyInsecureTransport",
             "Effect": "Deny",
@@ -36,6 +34,10 @@ def topic_policy(settings: Settings, arns: Arns, topic_arn: pulumi.Input[str]) -
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         },
     ]
+    if settings.guardrails.monthly_budget_usd:
+        statements.insert(1, allow_service("AllowThisAccountsBudgets", "budgets.amazonaws.com",
+                                           {"StringEquals": this_account}))
+    return statements
 
 
 def owner_topic(settings: Settings, arns: Arns) -> aws.sns.Topic | None:

@@ -171,6 +171,9 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
         guardrails = parse_guardrails(values)
     except GuardrailError as error:
         raise _fail(error.key, error.problem, error.example) from None
+    if guardrails.monthly_budget_usd and not alarm_email:
+        raise _fail("alarmEmail", "is needed with twin:monthlyBudgetUsd: it is where budget "
+                    "alerts go", "you@example.com")
     return Settings(
         stack=stack,
         region=region,

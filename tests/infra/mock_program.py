@@ -78,6 +78,12 @@ class Mocks(pulumi.runtime.Mocks):
             arn = f"arn:aws:lambda:{region}:{ACCOUNT}:function:{physical}"
             outputs = {"arn": arn, "name": physical, "invokeArn":
                        f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}"
+                       "/invocations", "version": "7" if state.get("publish") else "$LATEST"}
+        elif typ == "aws:lambda/alias:Alias":
+            arn = (f"arn:aws:lambda:{region}:{ACCOUNT}:function:{state['functionName']}:"
+                   f"{state['name']}")
+            outputs = {"arn": arn, "invokeArn":
+                       f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}"
                        "/invocations"}
         elif typ == "aws:cloudwatch/logGroup:LogGroup":
             outputs = {"arn": f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{state['name']}"}
@@ -99,6 +105,17 @@ class Mocks(pulumi.runtime.Mocks):
             outputs = {"fqdn": state["name"]}
         elif typ == "random:index/randomPassword:RandomPassword":
             outputs = {"result": "generated0origin0secret0" + "x" * (int(state["length"]) - 24)}
+        elif typ == "aws:wafv2/webAcl:WebAcl":
+            physical = "0a1b2c3d-waf"
+            outputs = {"arn": f"arn:aws:wafv2:{state['region']}:{ACCOUNT}:global/webacl/"
+                              f"{state['name']}/{physical}"}
+        elif typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            outputs = {"arn": f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:{state['name']}"}
+        elif typ == "aws:cloudwatch/dashboard:Dashboard":
+            outputs = {"dashboardArn":
+                       f"arn:aws:cloudwatch::{ACCOUNT}:dashboard/{state['dashboardName']}"}
+        elif typ == "aws:budgets/budget:Budget":
+            outputs = {"arn": f"arn:aws:budgets::{ACCOUNT}:budget/{state['name']}"}
         elif typ == "aws:sns/topic:Topic":
             outputs = {"arn": f"arn:aws:sns:{region}:{ACCOUNT}:{state['name']}"}
         elif typ == "aws:sns/topicSubscription:TopicSubscription":

@@ -31,6 +31,21 @@ def reveal(value: object, found: list[bool]) -> object:
     return value
 
 
+# The owner's email with non-default thresholds and the smallest WAF limit (a dev stack).
+OWNER_EMAIL = {"twin:alarmEmail": "owner@example.com", "twin:alarmLatencyMs": "4000",
+               "twin:alarmModelErrors": "1", "twin:wafRateLimit": "10"}
+# Every optional feature on at once: the run the deploy-permission and tagging tests check.
+ALL_FEATURES = {
+    "twin:originSecret": "rotated-by-the-owner-0123456789",
+    "twin:alarmEmail": "owner@example.com", "twin:wafRateLimit": "1000",
+    "twin:monthlyBudgetUsd": "25", "twin:snapStart": "true",
+    "twin:domain": "twin.example.com", "twin:hostedZone": "example.com",
+    "twin:allowedOrigins": "https://www.example.com", "twin:stateBucket": "acme-pulumi-state",
+    "twin:secretsKeyArn":
+        "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-0123456789ab",
+}
+
+
 class Program:
     """The recorded run: resources and outputs, with helpers for policy-style assertions."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from infra.origin import ORIGIN_HEADER
-from tests.infra.stack_runs import Program, program_for
+from tests.infra.stack_runs import ALL_FEATURES, Program, program_for
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 
@@ -37,6 +37,6 @@ def test_the_secret_stays_a_secret_in_the_state(program: Program) -> None:
 
 
 def test_a_configured_secret_replaces_the_generated_one() -> None:
-    program = program_for("prod", **{"twin:originSecret": "rotated-by-the-owner-0123456789"})
-    assert function_secret(program) == "rotated-by-the-owner-0123456789"
+    program = program_for("prod", **ALL_FEATURES)
+    assert function_secret(program) == ALL_FEATURES["twin:originSecret"]
     assert origins(program)["api"]["customHeaders"][0]["value"] == function_secret(program)

@@ -54,6 +54,8 @@ def test_good_values_become_typed_settings() -> None:
         ({"wafRateLimit": "-1"}, "us-east-1", "twin:wafRateLimit must be a whole number"),
         ({"monthlyBudgetUsd": "12.5"}, "us-east-1", "twin:monthlyBudgetUsd must be a whole"),
         ({"snapStart": "on"}, "us-east-1", "twin:snapStart must be true or false"),
+        ({"monthlyBudgetUsd": "10"}, "us-east-1",
+         "twin:alarmEmail is needed with twin:monthlyBudgetUsd: it is where budget alerts go"),
         ({"alarmLatencyMs": "50000"}, "us-east-1", "twin:alarmLatencyMs must be a whole number"),
         ({"alarmModelErrors": "0"}, "us-east-1", "twin:alarmModelErrors must be a whole number"),
         ({}, "", "aws:region is not set"),
@@ -68,7 +70,8 @@ def test_bad_values_name_the_key(change: dict, region: str, message: str) -> Non
 def test_guardrails_default_to_off_and_read_their_keys() -> None:
     assert parse_settings(GOOD, "dev", "us-east-1").guardrails == Guardrails()
     assert Guardrails().waf_rate_limit == 0 and Guardrails().snap_start is False
-    knobs = {"wafRateLimit": "2000", "monthlyBudgetUsd": "25", "snapStart": "true",
+    knobs = {"alarmEmail": "me@example.com", "wafRateLimit": "2000", "monthlyBudgetUsd": "25",
+             "snapStart": "true",
              "alarmLatencyMs": "8000", "alarmClientErrors": "50", "alarmServerErrors": "2",
              "alarmModelErrors": "1"}
     assert parse_settings({**GOOD, **knobs}, "dev", "us-east-1").guardrails == Guardrails(

@@ -16,7 +16,8 @@ TAGGABLE = {
     BUCKET, "aws:s3/bucketObjectv2:BucketObjectv2", "aws:cloudfront/distribution:Distribution",
     "aws:apigatewayv2/api:Api", "aws:apigatewayv2/stage:Stage", "aws:lambda/function:Function",
     "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role", "aws:iam/policy:Policy",
-    "aws:acm/certificate:Certificate", "aws:sns/topic:Topic",
+    "aws:acm/certificate:Certificate", "aws:sns/topic:Topic", "aws:wafv2/webAcl:WebAcl",
+    "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:budgets/budget:Budget",
 }
 UNTAGGABLE = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -31,6 +32,9 @@ UNTAGGABLE = {
     "aws:lambda/permission:Permission", "aws:route53/record:Record",
     "aws:acm/certificateValidation:CertificateValidation",
     "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription",
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+    "aws:cloudwatch/queryDefinition:QueryDefinition", "aws:cloudwatch/dashboard:Dashboard",
+    "aws:lambda/alias:Alias", "random:index/randomPassword:RandomPassword",
 }
 
 
@@ -240,7 +244,7 @@ def test_deploy_role_is_scoped_to_this_stack(program: Program) -> None:
     by_sid = {s["Sid"]: s for s in statements(policy)}
     # Resources AWS cannot narrow are the only ones left open.
     open_sids = {s for s, st in by_sid.items() if "*" in listed(st["Resource"])}
-    assert open_sids == {"AccessLogDelivery", "OwnerSubscriptions"}
+    assert open_sids == {"AccessLogDelivery", "OwnerSubscriptions", "QueryDefinitions"}
     for sid in ("StackBuckets", "SiteObjects", "EmptyMemory"):
         assert all(r.startswith(f"arn:aws:s3:::{prefix}") for r in by_sid[sid]["Resource"])
     assert by_sid["Function"]["Resource"] == [
