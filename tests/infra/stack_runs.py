@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -88,13 +89,24 @@ def run_program(stack: str, extra: dict[str, str] | None = None) -> subprocess.C
 
 
 _cache: dict[tuple, Program] = {}
+_runs: dict[tuple, Future] = {}
+# A few runs at once: each is mostly interpreter start-up and waiting on the mock monitor.
+_pool = ThreadPoolExecutor(max_workers=3)
+
+
+def start(stack: str, **extra: str) -> tuple:
+    """Begin a run in the background (once per stack and config); return its key."""
+    key = (stack, tuple(sorted(extra.items())))
+    if key not in _runs:
+        _runs[key] = _pool.submit(run_program, stack, extra)
+    return key
 
 
 def program_for(stack: str, **extra: str) -> Program:
     """The recorded run for a stack (and extra config), computed once per test session."""
-    key = (stack, tuple(sorted(extra.items())))
+    key = start(stack, **extra)
     if key not in _cache:
-        result = run_program(stack, extra)
+        result = _runs[key].result()
         assert result.returncode == 0, result.stderr[-3000:]
         _cache[key] = Program(stack, json.loads(result.stdout))
     return _cache[key]
