@@ -2,29 +2,44 @@
 
 import pulumi
 
-from infra import cdn, domain, identity, package, site
+from infra import cdn, domain, identity, notify, package, site, waf
+from infra.alarms import alarms
 from infra.api import http_api
 from infra.arns import Arns
+from infra.budget import monthly_budget
+from infra.dashboard import dashboard
 from infra.function import chat_function
+from infra.log_metrics import log_metrics
 from infra.memory import memory_bucket
+from infra.origin import origin_secret
 from infra.settings import read_settings
 
 settings = read_settings()
 arns = Arns.current(settings)
 
 memory = memory_bucket(settings)
+owner_topic = notify.owner_topic(settings, arns)
+secret = origin_secret(settings)
 boundary = identity.function_boundary(settings, arns)
 code = package.build_package(settings.persona_dir, settings.python_version)
-chat = chat_function(settings, arns, pulumi.FileArchive(str(code)), memory.bucket, boundary)
-api = http_api(settings, chat.function)
+chat = chat_function(settings, arns, pulumi.FileArchive(str(code)), memory.bucket, boundary,
+                     owner_topic, secret)
+api = http_api(settings, chat.function, chat.alias)
 
 site_files = site.site_bucket(settings)
 zone_id = domain.hosted_zone_id(settings) if settings.domain else None
 certificate_arn = domain.validated_certificate(settings, zone_id) if zone_id else None
-distribution = cdn.distribution(settings, site_files.bucket, api.api_endpoint, certificate_arn)
+web_acl = waf.web_acl(settings)
+distribution = cdn.distribution(settings, site_files.bucket, api.api_endpoint, secret,
+                                certificate_arn, web_acl.arn if web_acl else None)
 site.allow_distribution(site_files, distribution, settings)
 if zone_id:
     domain.alias_records(settings, zone_id, distribution)
+
+namespace = log_metrics(settings, chat.log_group)
+stack_alarms = alarms(settings, owner_topic, chat.function, api, namespace)
+dashboard(settings, api, chat.function, namespace, stack_alarms)
+monthly_budget(settings, owner_topic)
 
 deploy_role = identity.deploy_role(settings, arns, boundary, zone_id)
 

@@ -16,6 +16,7 @@ from .logs import configure_logging, register_request_log
 from .memory import ConversationStore
 from .models import Model
 from .notify import Notifier
+from .origin import register_origin_check
 from .personas import Persona, load_persona
 
 
@@ -135,6 +136,9 @@ def create_app(
     app.extensions["twin"] = Services(config, persona, model, store, chat, inbox, notifier)
     _register_headers(app, config)
     register_request_log(app)
+    if config.origin_secret:
+        # After the request id and the timer, so a refusal is answered and logged like any error.
+        register_origin_check(app, config.origin_secret)
     register_error_handlers(app)
     from .routes import bp
 

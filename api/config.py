@@ -51,6 +51,8 @@ class Config:
     max_body_bytes: int = MAX_BODY_BYTES
     retention_days: int = 7
     notify_topic_arn: str | None = None
+    # Set on AWS: CloudFront sends it, so a request without it did not come through CloudFront.
+    origin_secret: str | None = field(default=None, repr=False)
 
     @property
     def offline(self) -> bool:
@@ -94,4 +96,5 @@ class Config:
             retention_days=_int(env, "TWIN_RETENTION_DAYS", 7, 1, 3650),
             notify_topic_arn=topic,
             embed_origins=embed_origins,
+            origin_secret=env.get("TWIN_ORIGIN_SECRET", "").strip() or None,
         )

@@ -32,6 +32,11 @@ class InvalidSession(ApiError):
     message = "That conversation id is not valid. Start a new conversation."
 
 
+class Forbidden(ApiError):
+    status, code = 403, "forbidden"
+    message = "This address answers only requests that come through the twin's own page."
+
+
 class NotFound(ApiError):
     status, code, message = 404, "not_found", "Nothing was found at this address."
 
@@ -87,6 +92,7 @@ class ConversationBusy(ApiError):
 # Werkzeug raises these itself (routing, body size); they are answered in the same shape.
 _HTTP_ERRORS: dict[int, type[ApiError]] = {
     400: BadRequest,
+    403: Forbidden,
     404: NotFound,
     405: MethodNotAllowed,
     413: PayloadTooLarge,
@@ -96,6 +102,7 @@ _HTTP_ERRORS: dict[int, type[ApiError]] = {
 
 def error_response(error: ApiError) -> Response:
     """Render an ApiError in the one error shape."""
+    g.error_code = error.code  # for the request's log line, which the metric filters read
     body = {
         "error": {"code": error.code, "message": error.message, "request_id": g.get("request_id")}
     }

@@ -22,6 +22,7 @@ SITE_FILES = {
     "/app.js": ("app.js", "text/javascript"),
     # The snippet owners paste into their own site (README, "Put the twin on your site").
     "/embed.js": ("embed.js", "text/javascript"),
+    "/contact.js": ("contact.js", "text/javascript"),
 }
 
 

@@ -16,7 +16,7 @@ log = logging.getLogger("twin")
 FIELDS = (
     "request_id", "method", "route", "status", "duration_ms", "model", "model_latency_ms",
     "input_tokens", "output_tokens", "session", "event", "new_conversation", "model_calls",
-    "tool_calls",
+    "tool_calls", "error",
 )  # fmt: skip
 
 
@@ -75,6 +75,7 @@ def register_request_log(app: Flask) -> None:
                 "model_calls": reply.model_calls if reply else None,
                 "tool_calls": reply.tool_calls if reply else None,
                 "event": g.get("event"),
+                "error": g.get("error_code"),
             },
         )
         return response

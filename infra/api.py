@@ -24,8 +24,9 @@ ACCESS_LOG_FORMAT = json.dumps(
 )
 
 
-def http_api(settings: Settings, function: aws.lambda_.Function) -> aws.apigatewayv2.Api:
-    """Create the API, route `/api/*` to the function, and let API Gateway invoke it."""
+def http_api(settings: Settings, function: aws.lambda_.Function,
+             alias: aws.lambda_.Alias | None = None) -> aws.apigatewayv2.Api:
+    """Create the API, route `/api/*` to the function (or its alias), let API Gateway invoke it."""
     cors = None
     if settings.allowed_origins:
         cors = {
@@ -48,7 +49,8 @@ def http_api(settings: Settings, function: aws.lambda_.Function) -> aws.apigatew
         api_id=api.id,
         integration_type="AWS_PROXY",
         integration_method="POST",
-        integration_uri=function.invoke_arn,
+        # With SnapStart, the alias: only published versions start from a snapshot.
+        integration_uri=(alias or function).invoke_arn,
         # aws-wsgi understands only the 1.0 event shape (httpMethod, path).
         payload_format_version="1.0",
         timeout_milliseconds=min(30000, settings.lambda_timeout_seconds * 1000 + 1000),
@@ -86,6 +88,7 @@ def http_api(settings: Settings, function: aws.lambda_.Function) -> aws.apigatew
         f"{settings.prefix}-api-invoke",
         action="lambda:InvokeFunction",
         function=function.name,
+        qualifier=alias.name if alias else None,
         principal="apigateway.amazonaws.com",
         source_arn=pulumi.Output.concat(api.execution_arn, "/*/*"),
         opts=child,

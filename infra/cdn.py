@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from api.csp import page_security_headers
+from infra.origin import ORIGIN_HEADER
 from infra.settings import Settings
 
 # AWS managed policies, referenced by their fixed IDs.
@@ -48,7 +49,9 @@ def distribution(
     settings: Settings,
     site_bucket: aws.s3.Bucket,
     api_endpoint: pulumi.Output[str],
+    origin_secret: pulumi.Input[str],
     certificate_arn: pulumi.Output[str] | None = None,
+    web_acl_arn: pulumi.Input[str] | None = None,
 ) -> aws.cloudfront.Distribution:
     """Create the distribution; with a certificate it also answers on the custom domain."""
     access = aws.cloudfront.OriginAccessControl(
@@ -86,6 +89,8 @@ def distribution(
             {
                 "origin_id": "api",
                 "domain_name": api_endpoint.apply(lambda url: url.removeprefix("https://")),
+                # The API answers only requests that carry it (api/origin.py).
+                "custom_headers": [{"name": ORIGIN_HEADER, "value": origin_secret}],
                 "custom_origin_config": {
                     "http_port": 80,
                     "https_port": 443,
@@ -120,5 +125,6 @@ def distribution(
         ],
         restrictions={"geo_restriction": {"restriction_type": "none"}},
         viewer_certificate=viewer_certificate,
+        web_acl_id=web_acl_arn,
         tags=settings.tags,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
+from infra import safety_permissions
 from infra.arns import Arns
 from infra.domain import CERTIFICATE_REGION
 from infra.function import bedrock_statements
@@ -42,6 +43,9 @@ LAMBDA_ACTIONS = [
     "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConcurrency",
     "lambda:GetRuntimeManagementConfig", "lambda:GetPolicy", "lambda:AddPermission",
     "lambda:RemovePermission", "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags",
+    # SnapStart: a version per deploy, and the alias the API calls.
+    "lambda:PublishVersion", "lambda:CreateAlias", "lambda:GetAlias", "lambda:UpdateAlias",
+    "lambda:DeleteAlias", "lambda:ListAliases",
 ]
 LOG_GROUP_ACTIONS = [
     "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy",
@@ -112,6 +116,7 @@ def statements(
         allow("ManageRoles", ROLE_OTHER_ACTIONS, [roles]),
         allow("ReadBoundary", POLICY_READ_ACTIONS,
               [arns.arn("iam", f"policy/{prefix}-*", region="")]),
+        *safety_permissions.statements(settings, arns),
         {"Sid": "NeverChangeOwnPermissions", "Effect": "Deny",
          "Action": sorted(SELF_CHANGE_ACTIONS), "Resource": [self_arn]},
     ]

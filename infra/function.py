@@ -14,6 +14,7 @@ from infra.settings import OFFLINE_MODEL, PROFILE_REGIONS, Settings
 
 HANDLER = "api.lambda_handler.handler"
 TASK_ROOT = "/var/task"
+LIVE_ALIAS = "live"
 
 
 def bedrock_statements(settings: Settings, arns: Arns) -> list[dict]:
@@ -39,16 +40,22 @@ def bedrock_statements(settings: Settings, arns: Arns) -> list[dict]:
 
 
 def function_policy(settings: Settings, arns: Arns, memory_bucket: aws.s3.Bucket,
-                    log_group: aws.cloudwatch.LogGroup) -> list[dict]:
-    """The function's statements: the model, its conversations, its own log group."""
+                    log_group: aws.cloudwatch.LogGroup,
+                    topic: aws.sns.Topic | None = None) -> list[dict]:
+    """The function's statements: the model, its conversations and inbox, logs, the owner."""
     statements = [
         allow("ReadAndWriteConversations", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
               [pulumi.Output.concat(memory_bucket.arn, "/conversations/*")]),
+        # Contacts, unanswered questions and their markers: written once, never deleted here.
+        allow("ReadAndWriteInbox", ["s3:GetObject", "s3:PutObject"],
+              [pulumi.Output.concat(memory_bucket.arn, "/inbox/*")]),
         # Without ListBucket a missing conversation reads as 403 instead of 404.
         allow("ListConversations", ["s3:ListBucket"], [memory_bucket.arn]),
         allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
               [pulumi.Output.concat(log_group.arn, ":*")]),
     ]
+    if topic is not None:
+        statements.append(allow("NotifyOwner", ["sns:Publish"], [topic.arn]))
     if settings.model_id == OFFLINE_MODEL:
         return statements
     return bedrock_statements(settings, arns) + statements
@@ -56,10 +63,11 @@ def function_policy(settings: Settings, arns: Arns, memory_bucket: aws.s3.Bucket
 
 @dataclass(frozen=True)
 class ChatFunction:
-    """The function and the log group it writes to."""
+    """The function, the log group it writes to, and with SnapStart the alias the API calls."""
 
     function: aws.lambda_.Function
     log_group: aws.cloudwatch.LogGroup
+    alias: aws.lambda_.Alias | None = None
 
 
 def chat_function(
@@ -68,6 +76,8 @@ def chat_function(
     code: pulumi.Archive,
     memory_bucket: aws.s3.Bucket,
     boundary: aws.iam.Policy,
+    topic: aws.sns.Topic | None = None,
+    origin_secret: pulumi.Input[str] | None = None,
 ) -> ChatFunction:
     """Create the function with its role, log group and TWIN_* environment."""
     log_group = aws.cloudwatch.LogGroup(
@@ -86,7 +96,7 @@ def chat_function(
     policy = aws.iam.RolePolicy(
         f"{settings.prefix}-function-policy",
         role=role.id,
-        policy=document(*function_policy(settings, arns, memory_bucket, log_group)),
+        policy=document(*function_policy(settings, arns, memory_bucket, log_group, topic)),
         opts=pulumi.ResourceOptions(parent=role),
     )
     variables = {
@@ -94,9 +104,17 @@ def chat_function(
         "TWIN_BEDROCK_REGION": settings.region,
         "TWIN_MEMORY_BUCKET": memory_bucket.bucket,
         "TWIN_PERSONA": f"{TASK_ROOT}/{PERSONA_FILE}",
+        # Shown to visitors; the memory bucket's lifecycle rule is what enforces it.
+        "TWIN_RETENTION_DAYS": str(settings.memory_retention_days),
     }
+    if topic is not None:
+        variables["TWIN_NOTIFY_TOPIC_ARN"] = topic.arn
+    if origin_secret is not None:
+        # A secret Output: Pulumi keeps the whole environment encrypted in the state.
+        variables["TWIN_ORIGIN_SECRET"] = origin_secret
     if settings.allowed_origins:
         variables["TWIN_ALLOWED_ORIGINS"] = ",".join(settings.allowed_origins)
+    snap_start = settings.guardrails.snap_start
     function = aws.lambda_.Function(
         f"{settings.prefix}-chat",
         description=f"twin {settings.stack} chat API",
@@ -115,7 +133,20 @@ def chat_function(
             "system_log_level": "WARN",
         },
         tags=settings.tags,
+        # SnapStart snapshots published versions only: each deploy publishes one.
+        publish=True if snap_start else None,
+        snap_start={"apply_on": "PublishedVersions"} if snap_start else None,
         # The role's policy must exist before the first cold start reads the model or bucket.
         opts=pulumi.ResourceOptions(depends_on=[policy, log_group]),
     )
-    return ChatFunction(function, log_group)
+    if not snap_start:
+        return ChatFunction(function, log_group)
+    alias = aws.lambda_.Alias(
+        f"{settings.prefix}-live",
+        name=LIVE_ALIAS,
+        description="The published version the API calls (SnapStart)",
+        function_name=function.name,
+        function_version=function.version,
+        opts=pulumi.ResourceOptions(parent=function),
+    )
+    return ChatFunction(function, log_group, alias)

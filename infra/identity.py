@@ -31,6 +31,8 @@ def function_boundary(settings: Settings, arns: Arns) -> aws.iam.Policy:
                   [arns.arn("s3", f"{prefix}-*", account=False)]),
             allow("StackLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
                   [arns.arn("logs", f"log-group:/{prefix}/*", region=settings.region)]),
+            allow("StackTopics", ["sns:Publish"],
+                  [arns.arn("sns", f"{prefix}-*", region=settings.region)]),
         ),
         tags=settings.tags,
     )

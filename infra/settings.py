@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
@@ -13,6 +14,7 @@ import pulumi
 # The app's built-in responder: no Bedrock access needed (and none granted).
 from api.config import OFFLINE_MODEL
 from api.csp import parse_embed_origins
+from infra.guardrails import KNOBS, GuardrailError, Guardrails, parse_guardrails
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +31,8 @@ OIDC_ARN = re.compile(
 )
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+# Deliberately loose: SNS checks the address by sending the confirmation email.
+EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,252}\.[A-Za-z]{2,63}$")
 MODEL_ID = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9]+)?$")
 DEFAULT_MODEL = "us.amazon.nova-micro-v1:0"
 
@@ -62,6 +66,10 @@ class Settings:
     embed_origins: tuple[str, ...] = ()
     state_bucket: str | None = None
     secrets_key_arn: str | None = None
+    alarm_email: str | None = None
+    guardrails: Guardrails = field(default_factory=Guardrails)
+    # twin:originSecret, a Pulumi secret; when empty the program's generated one is used.
+    origin_secret: pulumi.Output[str] | None = None
 
     @property
     def prefix(self) -> str:
@@ -186,6 +194,17 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
     if secrets_key and not KMS_KEY_ARN.match(secrets_key):
         raise _fail("secretsKeyArn", f"is not a KMS key ARN: {secrets_key!r}",
                     "arn:aws:kms:us-east-1:123456789012:key/<key-id>")
+    alarm_email = values.get("alarmEmail", "").strip() or None
+    if alarm_email and not (len(alarm_email) <= 254 and EMAIL.match(alarm_email)):
+        raise _fail("alarmEmail", f"is not an email address: {alarm_email!r}",
+                    "you@example.com")
+    try:
+        guardrails = parse_guardrails(values)
+    except GuardrailError as error:
+        raise _fail(error.key, error.problem, error.example) from None
+    if guardrails.monthly_budget_usd and not alarm_email:
+        raise _fail("alarmEmail", "is needed with twin:monthlyBudgetUsd: it is where budget "
+                    "alerts go", "you@example.com")
     return Settings(
         stack=stack,
         region=region,
@@ -211,13 +230,17 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
         embed_origins=embed_origins,
         state_bucket=state_bucket,
         secrets_key_arn=secrets_key,
+        alarm_email=alarm_email,
+        guardrails=guardrails,
     )
 
 
 KEYS = ("modelId", "throttleBurst", "throttleRate", "githubRepo", "oidcProviderArn",
         "memoryRetentionDays", "protectData", "logRetentionDays", "domain", "hostedZone",
         "personaDir", "lambdaMemoryMb", "lambdaTimeoutSeconds", "lambdaRuntime", "priceClass",
-        "allowedOrigins", "embedOrigins", "stateBucket", "secretsKeyArn")
+        "allowedOrigins", "embedOrigins", "stateBucket", "secretsKeyArn", "alarmEmail", *KNOBS)
+# Read with get_secret, so the value stays encrypted in the state and out of the logs.
+SECRET_KEYS = ("originSecret",)
 
 
 def read_settings() -> Settings:
@@ -225,4 +248,6 @@ def read_settings() -> Settings:
     config = pulumi.Config("twin")
     values = {key: value for key in KEYS if (value := config.get(key)) is not None}
     region = pulumi.Config("aws").get("region") or ""
-    return parse_settings(values, pulumi.get_stack(), region)
+    settings = parse_settings(values, pulumi.get_stack(), region)
+    # A secret's value is known only as an Output: empty (the default) means "use a generated one".
+    return dataclasses.replace(settings, origin_secret=config.get_secret("originSecret"))

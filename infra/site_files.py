@@ -32,6 +32,10 @@ CONTENT_TYPES = {
 
 # src="..." and href="..." attributes: the references a page makes to other site files.
 REFERENCE = re.compile(r"""(?P<attr>\b(?:src|href)\s*=\s*)(?P<q>["'])(?P<url>[^"']*)(?P=q)""")
+# `import ... from "./x.js"`, `import "./x.js"`, `export ... from "./x.js"`, `import("./x.js")`:
+# the references an ES module makes to others, rewritten like a page's.
+IMPORT = re.compile(r"""(?P<attr>\b(?:from|import)\s*\(?\s*)(?P<q>["'])(?P<url>[^"'\n]*)(?P=q)""")
+MODULES = (".js", ".mjs")
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,56 @@ def _site_key(page_key: str, url: str) -> str | None:
     return "/".join(parts)
 
 
+def _rewrite(pattern: re.Pattern[str], key: str, text: str, renamed: dict[str, str]) -> str:
+    """Point the references in `text` (a file at `key`) at the renamed files."""
+
+    def replace(match: re.Match[str]) -> str:
+        target = _site_key(key, match["url"])
+        if target not in renamed:
+            return match[0]
+        url = match["url"]
+        new_name = PurePosixPath(renamed[target]).name
+        head, _, tail = url.partition(PurePosixPath(target).name)
+        return f"{match['attr']}{match['q']}{head}{new_name}{tail}{match['q']}"
+
+    return pattern.sub(replace, text)
+
+
+def _hash_assets(
+    files: dict[str, Path], pages: dict[str, str], referenced: set[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Content-hashed names for the assets pages load and the modules they import.
+
+    A module's name covers the names of the modules it imports, so a change anywhere below it
+    gives it a new name too. Returns (new name by key, rewritten text of the modules that import).
+    """
+    renamed: dict[str, str] = {}
+    texts: dict[str, str] = {}
+
+    def visit(key: str, importers: tuple[str, ...]) -> None:
+        if key in renamed:
+            return
+        if key in importers:
+            raise ValueError(f"{key}: modules import each other in a cycle")
+        path = files[key]
+        if path.suffix not in MODULES:
+            renamed[key] = hashed_key(key, path.read_bytes())
+            return
+        source = path.read_text(encoding="utf-8")
+        for match in IMPORT.finditer(source):
+            target = _site_key(key, match["url"])
+            if target in files and target not in pages:
+                visit(target, (*importers, key))
+        text = _rewrite(IMPORT, key, source, renamed)
+        if text != source:
+            texts[key] = text
+        renamed[key] = hashed_key(key, text.encode("utf-8"))
+
+    for key in sorted(referenced):
+        visit(key, ())
+    return renamed, texts
+
+
 def plan_site(site_dir: Path, avatar: Path | None = None) -> list[SiteFile]:
     """List every object of the site: pages revalidated, the assets they load content-hashed."""
     files = {
@@ -92,26 +146,16 @@ def plan_site(site_dir: Path, avatar: Path | None = None) -> list[SiteFile]:
         for match in REFERENCE.finditer(html)
         if (target := _site_key(key, match["url"])) in files and target not in pages
     }
-    renamed = {key: hashed_key(key, files[key].read_bytes()) for key in sorted(referenced)}
-
-    def rewrite(page_key: str, html: str) -> str:
-        def replace(match: re.Match[str]) -> str:
-            target = _site_key(page_key, match["url"])
-            if target not in renamed:
-                return match[0]
-            url = match["url"]
-            new_name = PurePosixPath(renamed[target]).name
-            head, _, tail = url.partition(PurePosixPath(target).name)
-            return f"{match['attr']}{match['q']}{head}{new_name}{tail}{match['q']}"
-
-        return REFERENCE.sub(replace, html)
-
-    plan = [SiteFile(key, content_type(files[key]), REVALIDATE, text=rewrite(key, html))
+    renamed, texts = _hash_assets(files, pages, referenced)
+    plan = [SiteFile(key, content_type(files[key]), REVALIDATE,
+                     text=_rewrite(REFERENCE, key, html, renamed))
             for key, html in pages.items()]
     for key, path in files.items():
         if key in pages:
             continue
-        if key in renamed:
+        if key in texts:
+            plan.append(SiteFile(renamed[key], content_type(path), IMMUTABLE, text=texts[key]))
+        elif key in renamed:
             plan.append(SiteFile(renamed[key], content_type(path), IMMUTABLE, source=path))
         else:
             plan.append(SiteFile(key, content_type(path), REVALIDATE, source=path))

@@ -1,6 +1,8 @@
 // The chat page. It talks only to the same-origin /api/* routes and builds every element with DOM
 // methods, so nothing a reply contains is ever parsed as HTML.
 
+import { setUpContact, setUpDialog } from "./contact.js";
+
 const SESSION_KEY = "twin.session";
 const CHAT_TIMEOUT_MS = 35000; // the function may run for 29 s; leave room for the network
 const READ_TIMEOUT_MS = 10000;
@@ -20,13 +22,18 @@ const problem = byId("problem");
 const problemText = byId("problem-text");
 const retryButton = byId("retry");
 const status = byId("status");
+const deleteOpen = byId("delete-open");
+const deleteDialog = byId("delete");
+const deleteProblem = byId("delete-problem");
 
 let twinName = "the twin";
+let ownerName = null; // the person's name, once the profile has loaded
 let starterQuestions = [];
 let pending = null; // {text, messageId} of the turn in flight or the last one that failed
 let busy = false;
 let generation = 0; // bumped by "New conversation" so a late reply to the old one is dropped
 let inFlight = null;
+let deleting = false;
 let retryAction = null;
 
 class ApiFailure extends Error {
@@ -255,11 +262,14 @@ function hideProblem() {
   retryAction = null;
 }
 
-function drawStarters() {
+// The starters and the delete action follow the conversation: redrawn whenever it changes.
+function drawControls() {
   const show = !busy && log.childElementCount === 0 && starterQuestions.length > 0;
   starterList.replaceChildren(...starterQuestions.map((q) => make("button", "", q)));
   for (const button of starterList.children) button.type = "button";
   starters.hidden = !show;
+  deleteOpen.hidden = !storedSession();
+  deleteOpen.disabled = busy; // a reply in flight would write the conversation again
 }
 
 async function send(raw) {
@@ -275,7 +285,7 @@ async function send(raw) {
   hideProblem();
   setStatus(`${twinName} is typing`, true);
   const bubble = addMessage("user", text, true);
-  drawStarters();
+  drawControls();
   input.value = "";
   input.focus();
   sendButton.disabled = true;
@@ -309,13 +319,13 @@ async function send(raw) {
     if (turn === generation) {
       busy = false;
       sendButton.disabled = false;
-      drawStarters();
+      drawControls();
       input.focus();
     }
   }
 }
 
-function newConversation() {
+function newConversation(message = "Started a new conversation.") {
   generation += 1;
   inFlight?.abort();
   busy = false;
@@ -325,19 +335,54 @@ function newConversation() {
   hideProblem();
   input.value = "";
   sendButton.disabled = false;
-  drawStarters();
-  setStatus("Started a new conversation.");
+  drawControls();
+  setStatus(message);
   input.focus();
+}
+
+async function deleteConversation() {
+  const id = storedSession();
+  const buttons = deleteDialog.querySelectorAll("button");
+  deleteProblem.hidden = true;
+  deleting = true; // the dialog stays open until the server has answered
+  for (const button of buttons) button.disabled = true;
+  let message = null;
+  try {
+    if (id) await request(`/api/conversation/${encodeURIComponent(id)}`, { method: "DELETE" });
+  } catch (failure) {
+    // 404: already gone (expired, or deleted in another tab); 400: an id the server never issued.
+    if (failure.status !== 404 && failure.status !== 400) {
+      message = failure instanceof ApiFailure
+        ? failure.message : "The conversation could not be deleted. Please try again.";
+    }
+  }
+  deleting = false;
+  for (const button of buttons) button.disabled = false;
+  if (message) {
+    deleteProblem.textContent = message;
+    deleteProblem.hidden = false;
+    byId("delete-confirm").focus(); // it lost focus while disabled; Enter tries again
+    return;
+  }
+  deleteDialog.close();
+  newConversation("Conversation deleted. You can start a new one.");
+}
+
+function retention(days) {
+  const kept = Number.isInteger(days) && days > 0
+    ? `kept for ${days} ${days === 1 ? "day" : "days"}` : "stored";
+  return `Conversations are ${kept}, and you can delete yours.`;
 }
 
 function showProfile(profile) {
   twinName = profile.name || profile.full_name || twinName;
+  ownerName = twinName;
   const fullName = profile.full_name || twinName;
   document.title = `${fullName} · AI twin`;
   byId("name").textContent = fullName;
   byId("title").textContent = [profile.title, profile.location].filter(Boolean).join(" · ");
-  byId("notice").textContent = `An AI twin of ${fullName}, not the person: answers come from `
-    + "facts they wrote and can be wrong. Conversations are stored.";
+  byId("notice-text").textContent = `An AI twin of ${fullName}, not the person: answers come `
+    + `from facts they wrote and can be wrong. ${retention(profile.retention_days)}`;
   input.placeholder = `Ask ${twinName} a question`;
   byId("avatar-initial").textContent = Array.from(fullName)[0]?.toUpperCase() ?? "";
   const url = profile.avatar_url;
@@ -350,7 +395,7 @@ function showProfile(profile) {
     byId("avatar").prepend(img);
   }
   starterQuestions = (profile.starters || []).filter((q) => typeof q === "string").slice(0, MAX_STARTERS);
-  drawStarters();
+  drawControls();
   answerEmbedder(twinName);
 }
 
@@ -403,9 +448,19 @@ starterList.addEventListener("click", (event) => {
   if (button) send(button.textContent);
 });
 retryButton.addEventListener("click", () => retryAction?.());
-byId("new-conversation").addEventListener("click", newConversation);
+byId("new-conversation").addEventListener("click", () => newConversation());
+deleteOpen.addEventListener("click", () => {
+  deleteProblem.hidden = true;
+  deleteDialog.showModal();
+  // Focus starts on Cancel. Set here, not with `autofocus`, which a cross-origin frame refuses.
+  deleteDialog.querySelector("[data-close]").focus();
+});
+byId("delete-confirm").addEventListener("click", deleteConversation);
+deleteDialog.addEventListener("cancel", (event) => { if (deleting) event.preventDefault(); });
+setUpDialog(deleteDialog, deleteOpen);
+setUpContact({ request, sessionId: storedSession, ownerName: () => ownerName });
 
-Promise.allSettled([loadProfile(), loadHistory()]).then(drawStarters);
+Promise.allSettled([loadProfile(), loadHistory()]).then(drawControls);
 
 // ---- embedding: answers site/embed.js, which shows this page in a panel on the owner's site ----
 // Kept apart from the page's own code. embed.js labels its button "Ask <name>'s twin" and learns

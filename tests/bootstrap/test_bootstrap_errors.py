@@ -14,10 +14,10 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from infra.bootstrap import main
-from infra.bootstrap_bucket import ensure_state_bucket
-from infra.bootstrap_errors import describe_error
-from infra.bootstrap_kms import ensure_secrets_key
-from infra.bootstrap_oidc import ensure_github_provider
+from infra.bootstrap.bucket import ensure_state_bucket
+from infra.bootstrap.errors import describe_error
+from infra.bootstrap.kms import ensure_secrets_key
+from infra.bootstrap.oidc import ensure_github_provider
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-west-1"

@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from infra.bootstrap import main
-from infra.bootstrap_bucket_settings import OLD_STATE_VERSION_DAYS
+from infra.bootstrap.bucket_settings import OLD_STATE_VERSION_DAYS
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account

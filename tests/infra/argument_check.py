@@ -18,8 +18,10 @@ from typing import Any
 
 import pulumi
 
-# The pulumi-aws modules whose resources the program may create.
-MODULES = ("acm", "apigatewayv2", "cloudfront", "cloudwatch", "iam", "lambda_", "route53", "s3")
+# The provider packages (and pulumi-aws modules) whose resources the program may create.
+AWS_MODULES = ("acm", "apigatewayv2", "budgets", "cloudfront", "cloudwatch", "iam", "lambda_",
+               "route53", "s3", "sns", "wafv2")
+MODULES = (*(f"pulumi_aws.{name}" for name in AWS_MODULES), "pulumi_random")
 
 
 def _hints(obj: Any) -> dict[str, Any]:
@@ -78,7 +80,7 @@ class ArgumentCheck:
 
     def install(self) -> ArgumentCheck:
         for name in MODULES:
-            package = importlib.import_module(f"pulumi_aws.{name}")
+            package = importlib.import_module(name)
             # pulumi-aws loads a module's __init__ on first attribute access; do it now, so
             # importing the submodules below cannot race it.
             hasattr(package, "__all__")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.infra.stack_runs import STACKS, Program, program_for
+from tests.infra.stack_runs import ALL_FEATURES, OWNER_EMAIL, STACKS, Program, program_for, start
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_shared_runs() -> None:
+    """Start the runs most test files share, side by side, before the first test needs one."""
+    for stack in STACKS:
+        start(stack)
+    start("prod", **ALL_FEATURES)
+    start("dev", **OWNER_EMAIL)
 
 
 @pytest.fixture(params=STACKS)

@@ -63,7 +63,9 @@ class Mocks(pulumi.runtime.Mocks):
         state = dict(args.inputs)
         name, typ, region = args.name, args.typ, self.region
         physical = f"{name}-a1b2c3d"
-        outputs: dict = {"arn": f"arn:aws:mock:{region}:{ACCOUNT}:{typ}/{name}"}
+        # A resource that takes an ARN as input (a topic policy) keeps it.
+        outputs: dict = {} if "arn" in state else {
+            "arn": f"arn:aws:mock:{region}:{ACCOUNT}:{typ}/{name}"}
         if typ == "aws:s3/bucket:Bucket":
             outputs = {"bucket": physical, "arn": f"arn:aws:s3:::{physical}",
                        "bucketRegionalDomainName": f"{physical}.s3.{region}.amazonaws.com"}
@@ -78,6 +80,12 @@ class Mocks(pulumi.runtime.Mocks):
         elif typ == "aws:lambda/function:Function":
             arn = f"arn:aws:lambda:{region}:{ACCOUNT}:function:{physical}"
             outputs = {"arn": arn, "name": physical, "invokeArn":
+                       f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}"
+                       "/invocations", "version": "7" if state.get("publish") else "$LATEST"}
+        elif typ == "aws:lambda/alias:Alias":
+            arn = (f"arn:aws:lambda:{region}:{ACCOUNT}:function:{state['functionName']}:"
+                   f"{state['name']}")
+            outputs = {"arn": arn, "invokeArn":
                        f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}"
                        "/invocations"}
         elif typ == "aws:cloudwatch/logGroup:LogGroup":
@@ -98,6 +106,23 @@ class Mocks(pulumi.runtime.Mocks):
             outputs = {"certificateArn": state["certificateArn"]}
         elif typ == "aws:route53/record:Record":
             outputs = {"fqdn": state["name"]}
+        elif typ == "random:index/randomPassword:RandomPassword":
+            outputs = {"result": "generated0origin0secret0" + "x" * (int(state["length"]) - 24)}
+        elif typ == "aws:wafv2/webAcl:WebAcl":
+            physical = "0a1b2c3d-waf"
+            outputs = {"arn": f"arn:aws:wafv2:{state['region']}:{ACCOUNT}:global/webacl/"
+                              f"{state['name']}/{physical}"}
+        elif typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            outputs = {"arn": f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:{state['name']}"}
+        elif typ == "aws:cloudwatch/dashboard:Dashboard":
+            outputs = {"dashboardArn":
+                       f"arn:aws:cloudwatch::{ACCOUNT}:dashboard/{state['dashboardName']}"}
+        elif typ == "aws:budgets/budget:Budget":
+            outputs = {"arn": f"arn:aws:budgets::{ACCOUNT}:budget/{state['name']}"}
+        elif typ == "aws:sns/topic:Topic":
+            outputs = {"arn": f"arn:aws:sns:{region}:{ACCOUNT}:{state['name']}"}
+        elif typ == "aws:sns/topicSubscription:TopicSubscription":
+            outputs = {"arn": f"{state['topic']}:0f1e2d3c-mock"}
         return physical, {**state, **outputs}
 
     def call(self, args: pulumi.runtime.MockCallArgs):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from infra.settings import KEYS, PROJECT_DIR, SettingsError, parse_settings
+from infra.guardrails import Guardrails
+from infra.settings import KEYS, PROJECT_DIR, SECRET_KEYS, SettingsError, parse_settings
 
 GOOD = {
     "githubRepo": "octo-org/twin",
@@ -55,6 +56,16 @@ def test_good_values_become_typed_settings() -> None:
         ({"personaDir": "no/such/folder"}, "us-east-1", "twin:personaDir has no facts.json"),
         ({"priceClass": "PriceClass_Cheap"}, "us-east-1", "twin:priceClass must be one of"),
         ({"secretsKeyArn": "alias/pulumi"}, "us-east-1", "twin:secretsKeyArn is not a KMS"),
+        ({"alarmEmail": "owner@"}, "us-east-1", "twin:alarmEmail is not an email address"),
+        ({"alarmEmail": "a b@example.com"}, "us-east-1", "twin:alarmEmail is not an email"),
+        ({"wafRateLimit": "5"}, "us-east-1", "twin:wafRateLimit must be 0 (no WAF) or at least"),
+        ({"wafRateLimit": "-1"}, "us-east-1", "twin:wafRateLimit must be a whole number"),
+        ({"monthlyBudgetUsd": "12.5"}, "us-east-1", "twin:monthlyBudgetUsd must be a whole"),
+        ({"snapStart": "on"}, "us-east-1", "twin:snapStart must be true or false"),
+        ({"monthlyBudgetUsd": "10"}, "us-east-1",
+         "twin:alarmEmail is needed with twin:monthlyBudgetUsd: it is where budget alerts go"),
+        ({"alarmLatencyMs": "50000"}, "us-east-1", "twin:alarmLatencyMs must be a whole number"),
+        ({"alarmModelErrors": "0"}, "us-east-1", "twin:alarmModelErrors must be a whole number"),
         ({}, "", "aws:region is not set"),
     ],
 )
@@ -70,6 +81,16 @@ def test_embed_origins_are_a_list_of_https_origins() -> None:
     values = {**GOOD, "embedOrigins": '["https://www.example.com", "https://*.example.org"]'}
     assert parse_settings(values, "dev", "us-east-1").embed_origins == (
         "https://www.example.com", "https://*.example.org")
+def test_guardrails_default_to_off_and_read_their_keys() -> None:
+    assert parse_settings(GOOD, "dev", "us-east-1").guardrails == Guardrails()
+    assert Guardrails().waf_rate_limit == 0 and Guardrails().snap_start is False
+    knobs = {"alarmEmail": "me@example.com", "wafRateLimit": "2000", "monthlyBudgetUsd": "25",
+             "snapStart": "true",
+             "alarmLatencyMs": "8000", "alarmClientErrors": "50", "alarmServerErrors": "2",
+             "alarmModelErrors": "1"}
+    assert parse_settings({**GOOD, **knobs}, "dev", "us-east-1").guardrails == Guardrails(
+        waf_rate_limit=2000, monthly_budget_usd=25, snap_start=True, alarm_latency_ms=8000,
+        alarm_client_errors=50, alarm_server_errors=2, alarm_model_errors=1)
 
 
 def test_geography_prefixes_fit_their_regions() -> None:
@@ -84,7 +105,7 @@ def test_pulumi_yaml_documents_every_key_the_program_reads() -> None:
     project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())
     assert project["name"] == "twin" and project["runtime"]["name"] == "python"
     declared = project["config"]
-    assert set(declared) == set(KEYS)
+    assert set(declared) == set(KEYS) | set(SECRET_KEYS)
     for key, spec in declared.items():
         assert spec["type"] in {"string", "integer", "boolean", "array"}, key
         assert len(spec["description"]) > 20, key

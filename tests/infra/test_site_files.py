@@ -74,3 +74,51 @@ def test_the_embed_snippet_keeps_the_address_owners_paste() -> None:
     assert plan["embed.js"].cache_control == REVALIDATE
     assert plan["embed.js"].source == SITE_DIR / "embed.js"
     assert plan["embed.js"].content_type == "text/javascript; charset=utf-8"
+def make_modules(root: Path, helper: str = "export const x = 1;") -> Path:
+    """A page whose entry module imports another, which imports a third the page never names."""
+    root.mkdir(parents=True)
+    (root / "index.html").write_text(
+        '<script type="module" src="/app.js"></script><link rel="modulepreload" href="/panel.js">'
+    )
+    (root / "app.js").write_text('import { panel } from "./panel.js";\npanel();\n')
+    (root / "panel.js").write_text(
+        "import { x } from './lib/helper.js';\n"
+        'export function panel() { return import("./lib/helper.js"); }\n'
+    )
+    (root / "lib").mkdir()
+    (root / "lib" / "helper.js").write_text(helper)
+    return root
+
+
+def test_modules_import_each_other_by_their_hashed_names(tmp_path: Path) -> None:
+    site = make_modules(tmp_path / "site")
+    plan = {f.key: f for f in plan_site(site)}
+    helper = hashed_key("lib/helper.js", b"export const x = 1;")
+    panel_text = (
+        f"import {{ x }} from './{helper}';\n"
+        f"export function panel() {{ return import(\"./{helper}\"); }}\n"
+    )
+    panel = hashed_key("panel.js", panel_text.encode())
+    app_text = f'import {{ panel }} from "./{panel}";\npanel();\n'
+    app = hashed_key("app.js", app_text.encode())
+    assert set(plan) == {"index.html", app, panel, helper}
+    assert plan[panel].text == panel_text and plan[app].text == app_text
+    assert plan[helper].source == site / "lib" / "helper.js"
+    assert all(plan[k].cache_control == IMMUTABLE for k in (app, panel, helper))
+    # The page preloads the very name the entry module imports.
+    assert f'src="/{app}"' in plan["index.html"].text
+    assert f'href="/{panel}"' in plan["index.html"].text
+
+
+def test_a_change_deep_in_the_imports_renames_every_module_above_it(tmp_path: Path) -> None:
+    before = {f.key for f in plan_site(make_modules(tmp_path / "a"))}
+    after = {f.key for f in plan_site(make_modules(tmp_path / "b", "export const x = 2;"))}
+    changed = {key.split(".")[0] for key in after - before}
+    assert changed == {"app", "panel", "lib/helper"}
+
+
+def test_modules_that_import_each_other_in_a_cycle_are_refused(tmp_path: Path) -> None:
+    site = make_modules(tmp_path / "site")
+    (site / "lib" / "helper.js").write_text('import "../app.js";')
+    with pytest.raises(ValueError, match=r"app\.js: modules import each other in a cycle"):
+        plan_site(site)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from fnmatch import fnmatch
 
 from api.csp import CONTENT_SECURITY_POLICY, REFERRER_POLICY
@@ -16,7 +17,8 @@ TAGGABLE = {
     BUCKET, "aws:s3/bucketObjectv2:BucketObjectv2", "aws:cloudfront/distribution:Distribution",
     "aws:apigatewayv2/api:Api", "aws:apigatewayv2/stage:Stage", "aws:lambda/function:Function",
     "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role", "aws:iam/policy:Policy",
-    "aws:acm/certificate:Certificate",
+    "aws:acm/certificate:Certificate", "aws:sns/topic:Topic", "aws:wafv2/webAcl:WebAcl",
+    "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:budgets/budget:Budget",
 }
 UNTAGGABLE = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -30,6 +32,10 @@ UNTAGGABLE = {
     "aws:apigatewayv2/integration:Integration", "aws:apigatewayv2/route:Route",
     "aws:lambda/permission:Permission", "aws:route53/record:Record",
     "aws:acm/certificateValidation:CertificateValidation",
+    "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription",
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+    "aws:cloudwatch/queryDefinition:QueryDefinition", "aws:cloudwatch/dashboard:Dashboard",
+    "aws:lambda/alias:Alias", "random:index/randomPassword:RandomPassword",
 }
 
 
@@ -139,6 +145,9 @@ def test_function_is_arm64_with_the_configured_environment(program: Program) -> 
         "TWIN_BEDROCK_REGION": program.config["aws:region"],
         "TWIN_MEMORY_BUCKET": memory["bucket"],
         "TWIN_PERSONA": "/var/task/persona.json",
+        "TWIN_RETENTION_DAYS": program.config["twin:memoryRetentionDays"],
+        # The value CloudFront sends (tests/infra/test_only_through_cloudfront.py).
+        "TWIN_ORIGIN_SECRET": function["environment"]["variables"]["TWIN_ORIGIN_SECRET"],
     }
     assert function["loggingConfig"]["logFormat"] == "JSON"
     assert function["loggingConfig"]["logGroup"] == log["name"]
@@ -185,6 +194,7 @@ def test_function_role_has_exactly_the_permissions_it_needs(program: Program) ->
             {"StringEquals": {"bedrock:InferenceProfileArn": profile}}),
         "ReadAndWriteConversations": (["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
                                       [f"{memory}/conversations/*"], None),
+        "ReadAndWriteInbox": (["s3:GetObject", "s3:PutObject"], [f"{memory}/inbox/*"], None),
         "ListConversations": (["s3:ListBucket"], [memory], None),
         "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log}:*"], None),
     }
@@ -235,7 +245,7 @@ def test_deploy_role_is_scoped_to_this_stack(program: Program) -> None:
     by_sid = {s["Sid"]: s for s in statements(policy)}
     # Resources AWS cannot narrow are the only ones left open.
     open_sids = {s for s, st in by_sid.items() if "*" in listed(st["Resource"])}
-    assert open_sids == {"AccessLogDelivery"}
+    assert open_sids == {"AccessLogDelivery", "OwnerSubscriptions", "QueryDefinitions"}
     for sid in ("StackBuckets", "SiteObjects", "EmptyMemory"):
         assert all(r.startswith(f"arn:aws:s3:::{prefix}") for r in by_sid[sid]["Resource"])
     assert by_sid["Function"]["Resource"] == [
@@ -336,6 +346,10 @@ def test_site_files_have_types_and_cache_rules(program: Program) -> None:
     for key in assets:
         assert f"/{key}" in objects["index.html"]["content"]
     assert all(o["contentType"] for o in objects.values())
+    # The page's modules import each other by the hashed names they are uploaded under.
+    imports = [name for key in assets
+               for name in re.findall(r'from "\./([^"]+)"', objects[key].get("content") or "")]
+    assert imports and all(name in assets for name in imports), imports
 
 
 def test_outputs_are_the_documented_ones(program: Program) -> None:

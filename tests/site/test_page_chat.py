@@ -19,7 +19,9 @@ def test_header_and_starters_come_from_the_profile(open_page, server, starters):
     expect(page.locator("h1")).to_have_text("Robin Quill")
     expect(page.locator("#title")).to_have_text("Staff Engineer · Lisbon, Portugal")
     expect(page.locator("#notice")).to_contain_text("AI twin of Robin Quill")
-    expect(page.locator("#notice")).to_contain_text("Conversations are stored")
+    expect(page.locator("#notice")).to_contain_text(
+        "Conversations are kept for 7 days, and you can delete yours."
+    )
     expect(page).to_have_title("Robin Quill · AI twin")
     # The avatar is the persona's image, served by the local server, and it really loaded.
     avatar = page.locator("#avatar img")
@@ -162,6 +164,8 @@ def test_the_page_works_by_keyboard_alone(open_page, server, starters):
 
     page.keyboard.press("Shift+Tab")  # back to the conversation log, which scrolls by keyboard
     expect(page.locator("#log")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Delete this conversation")).to_be_focused()
     page.keyboard.press("Shift+Tab")
     expect(page.get_by_role("button", name="New conversation")).to_be_focused()
     page.keyboard.press("Enter")

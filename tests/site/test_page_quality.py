@@ -107,7 +107,9 @@ def test_a_320_pixel_screen(open_page, server, scheme):
     ask(page, "What does Robin work on, and what did Robin build before that, in detail?")
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    for selector in ("h1", "#new-conversation", "#message", "#send", "#log .message.user"):
+    selectors = ("h1", "#contact-open", "#new-conversation", "#delete-open", "#message", "#send",
+                 "#log .message.user")
+    for selector in selectors:
         for handle in page.locator(selector).all():
             rect = handle.bounding_box()
             assert rect is not None and rect["x"] >= 0, selector

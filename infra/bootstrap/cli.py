@@ -1,12 +1,4 @@
-"""One-time account setup: the Pulumi state bucket, the secrets key and GitHub's OIDC provider.
-
-Run it once per AWS account (and region) with an administrator's credentials:
-
-    python -m infra.bootstrap --region eu-west-1 --github-repo owner/name
-
-It is safe to run again: it finds what exists, repairs drifted settings and says so.
-boto3 reads credentials and any endpoint override (AWS_ENDPOINT_URL) from the environment.
-"""
+"""The bootstrap's command line: check the arguments, ensure each resource, report."""
 
 import argparse
 import re
@@ -17,11 +9,11 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from infra.bootstrap_bucket import ensure_state_bucket, state_bucket_name
-from infra.bootstrap_errors import BootstrapError, describe_error
-from infra.bootstrap_kms import KEY_ALIAS, ensure_secrets_key
-from infra.bootstrap_oidc import ensure_github_provider
-from infra.bootstrap_report import (
+from infra.bootstrap.bucket import ensure_state_bucket, state_bucket_name
+from infra.bootstrap.errors import BootstrapError, describe_error
+from infra.bootstrap.kms import KEY_ALIAS, ensure_secrets_key
+from infra.bootstrap.oidc import ensure_github_provider
+from infra.bootstrap.report import (
     AccountSetup,
     Step,
     format_outcome,
@@ -114,6 +106,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(next_steps(setup))
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from infra.bootstrap_report import Step
+from infra.bootstrap.report import Step
 
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 AUDIENCE = "sts.amazonaws.com"

@@ -4,9 +4,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from infra.bootstrap_bucket_settings import BUCKET_SETTINGS
-from infra.bootstrap_errors import BootstrapError
-from infra.bootstrap_report import Step
+from infra.bootstrap.bucket_settings import BUCKET_SETTINGS
+from infra.bootstrap.errors import BootstrapError
+from infra.bootstrap.report import Step
 
 TAGS = [{"Key": "Project", "Value": "twin"}, {"Key": "ManagedBy", "Value": "twin-bootstrap"}]
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from infra.bootstrap_errors import BootstrapError
-from infra.bootstrap_report import Step
+from infra.bootstrap.errors import BootstrapError
+from infra.bootstrap.report import Step
 
 KEY_ALIAS = "alias/twin-pulumi-secrets"
 TAGS = [

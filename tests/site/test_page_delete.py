@@ -1,0 +1,162 @@
+"""A visitor deletes their conversation; the notice says how long conversations are kept."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, Route, expect
+
+from tests.site.pages import ask, refused_requests_only, session_id, type_and_send
+
+pytestmark = pytest.mark.browser
+
+
+def record_path(server, session: str):
+    return server.memory_dir / "conversations" / f"{session}.json"
+
+
+def delete_button(page: Page):
+    return page.get_by_role("button", name="Delete this conversation")
+
+
+def release(page: Page, held: list[Route]) -> None:
+    """Let the one held chat request through to the server."""
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)  # gives Playwright the turn to run the route handler
+    held.pop().continue_()
+
+
+def test_deleting_removes_the_record_and_starts_afresh(open_page, server, problems):
+    page = open_page(server)
+    ask(page, "What does Robin work on?")
+    ask(page, "Where is Robin based?")
+    old_id = session_id(page)
+    assert record_path(server, old_id).is_file()
+
+    delete_button(page).click()
+    dialog = page.get_by_role("dialog", name="Delete this conversation?")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_have_accessible_description(
+        "Everything said in it is removed from the server now, and a new conversation starts. "
+        "This cannot be undone."
+    )
+    cancel = dialog.get_by_role("button", name="Cancel")
+    expect(cancel).to_be_focused()  # the safe choice has focus
+    cancel.click()
+    expect(dialog).to_be_hidden()
+    expect(delete_button(page)).to_be_focused()
+    assert record_path(server, old_id).is_file()
+    expect(page.locator("#log .message")).to_have_count(4)
+
+    delete_button(page).click()
+    with page.expect_response("**/api/conversation/*") as deleted:
+        dialog.get_by_role("button", name="Delete", exact=True).click()
+    assert (deleted.value.request.method, deleted.value.status) == ("DELETE", 204)
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#log .message")).to_have_count(0)
+    expect(page.locator("#status")).to_have_text("Conversation deleted. You can start a new one.")
+    expect(page.locator("#starter-list button")).to_have_count(4)
+    expect(page.locator("#message")).to_be_focused()
+    expect(delete_button(page)).to_be_hidden()
+    assert not record_path(server, old_id).exists()
+    assert session_id(page) is None
+
+    ask(page, "What did Robin study?")
+    new_id = session_id(page)
+    assert new_id not in (None, old_id)
+    assert len(server.stored(new_id)["messages"]) == 2
+    page.reload()
+    expect(page.locator("#log .message")).to_have_count(2)
+    assert problems.console_errors == []
+    assert page.evaluate("window.__cspViolations") == []
+
+
+def test_the_action_follows_the_stored_conversation(open_page, server):
+    page = open_page(server)
+    expect(page.locator("#starter-list button")).to_have_count(4)
+    expect(delete_button(page)).to_be_hidden()  # nothing stored yet
+
+    held: list[Route] = []
+    page.route("**/api/chat", lambda route: held.append(route))
+    type_and_send(page, "What does Robin work on?")
+    expect(page.locator("#log .message.user")).to_have_count(1)
+    expect(delete_button(page)).to_be_hidden()  # the first reply makes the conversation
+    release(page, held)
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+    expect(delete_button(page)).to_be_visible()
+
+    type_and_send(page, "Where is Robin based?")  # a reply in flight would write it again
+    expect(delete_button(page)).to_be_disabled()
+    release(page, held)
+    expect(page.locator("#log .message.assistant")).to_have_count(2)
+    expect(delete_button(page)).to_be_enabled()
+
+    page.reload()  # a stored conversation brings the action back with it
+    expect(page.locator("#log .message")).to_have_count(4)
+    expect(delete_button(page)).to_be_visible()
+    page.get_by_role("button", name="New conversation").click()
+    expect(delete_button(page)).to_be_hidden()
+
+
+def test_a_conversation_already_gone_counts_as_deleted(open_page, server, problems):
+    page = open_page(server)
+    ask(page, "What does Robin work on?")
+    record_path(server, session_id(page)).unlink()  # expired, or deleted in another tab
+
+    held: list[Route] = []
+    page.route("**/api/conversation/*", lambda route: held.append(route))
+    delete_button(page).click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+    expect(page.get_by_role("button", name="Cancel")).to_be_disabled()
+    page.keyboard.press("Escape")  # the dialog waits for the server's answer
+    expect(page.get_by_role("dialog")).to_be_visible()
+    with page.expect_response("**/api/conversation/*") as deleted:
+        release(page, held)
+    assert deleted.value.status == 404
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.locator("#log .message")).to_have_count(0)
+    expect(page.locator("#status")).to_contain_text("Conversation deleted")
+    expect(page.locator("#problem")).to_be_hidden()
+    assert session_id(page) is None
+    assert refused_requests_only(problems.console_errors) == []
+
+
+def test_a_failed_delete_says_so_and_keeps_the_conversation(open_page, server, problems):
+    page = open_page(server)
+    ask(page, "What does Robin work on?")
+    kept = session_id(page)
+    failure = {"error": {"code": "internal", "message": "Could not delete now.", "request_id": "x"}}
+    page.route(
+        "**/api/conversation/*",
+        lambda route: route.fulfill(status=500, json=failure)
+        if route.request.method == "DELETE" else route.continue_(),
+    )
+
+    delete_button(page).focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+Tab")  # from Cancel back to Delete, by keyboard
+    expect(page.get_by_role("button", name="Delete", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("alert")).to_have_text("Could not delete now.")
+    expect(page.get_by_role("button", name="Delete", exact=True)).to_be_focused()  # to try again
+    assert record_path(server, kept).is_file() and session_id(page) == kept
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(delete_button(page)).to_be_focused()
+    expect(page.locator("#log .message")).to_have_count(2)
+    assert [m for m in problems.console_errors if "status of 500" not in m] == []
+
+
+def test_the_notice_says_how_long_conversations_are_kept(open_page, start_server):
+    # The default, "7 days", is checked with the rest of the header in test_page_chat.
+    page = open_page(start_server(TWIN_RETENTION_DAYS="1"))
+    expect(page.locator("#notice-text")).to_have_text(
+        "An AI twin of Robin Quill, not the person: answers come from facts they wrote and can be "
+        "wrong. Conversations are kept for 1 day, and you can delete yours."
+    )
