@@ -17,6 +17,7 @@ RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying aga
 # When each documented error happens (DESIGN 3); every operation may also answer 500 internal.
 ERRORS = {
     "400": "The body is not a JSON object, a field is wrong, or the session id is not a UUID.",
+    "403": "TWIN_ORIGIN_SECRET is set and the request did not come through CloudFront.",
     "404": "No such conversation.",
     "409": "The conversation reached its length limit.",
     "413": "The body is over 64 KiB.",
@@ -55,6 +56,7 @@ def _object(properties: dict[str, Any], required: list[str] | None = None) -> di
 def _operation(summary: str, ok: tuple[str, dict[str, Any]], errors: list[str],
                body: dict[str, Any] | None = None, parameters: list | None = None) -> dict:
     status, response = ok
+    errors = ["403", *errors]  # any request, when only CloudFront may call the API
     error = {"$ref": "#/components/schemas/Error"}
     responses = {status: response, **{
         code: _json(error, ERRORS[code], RETRY_AFTER if code in ("429", "503") else None)

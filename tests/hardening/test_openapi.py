@@ -75,6 +75,18 @@ def test_every_error_code_the_app_can_answer_is_described(spec):
     assert {"conversation_busy", "memory_unavailable", "internal"} <= codes
 
 
+def test_with_an_origin_secret_every_operation_answers_its_documented_403(tmp_path):
+    web = create_app(make_config(tmp_path, TWIN_ORIGIN_SECRET="s3cret-from-cloudfront"))
+    operations = openapi_spec(Config().max_message_chars)["paths"]
+    for path, item in operations.items():
+        url = path.replace("{session_id}", "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73")
+        for method, operation in item.items():
+            response = web.test_client().open(url, method=method.upper(), json={})
+            assert response.status_code == 403, (method, path)
+            assert response.json["error"]["code"] == "forbidden"
+            assert "403" in operation["responses"]
+
+
 def test_the_served_description_is_the_one_fuzzed_below(spec, config):
     assert spec == openapi_spec(config.max_message_chars)
 
