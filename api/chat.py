@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from .errors import ConversationLimit
+from .errors import ConversationLimit, ModelError
 from .inbox import Inbox
 from .memory import ConversationStore, Message, stored_reply, utc_now, visitor_turns
 from .models import Model, Reply
@@ -80,6 +80,8 @@ class ChatService:
         tools = TurnTools(self.inbox, self.notifier, session_id, asked=text)
         reply = self.model.reply(system, [*self.window(history), question], tools)
         # Only text is kept: tool calls and their results never reach the record or the visitor.
+        if not reply.text and not tools.succeeded:
+            raise ModelError()  # nothing to show and nothing done: the visitor may retry
         reply_text = reply.text or f"Thank you, I've passed that on to {self.persona.name}."
         user: Message = {**question, "timestamp": utc_now(), "message_id": message_id}
         answer: Message = {

@@ -57,6 +57,10 @@ TOOL_SPECS: list[dict[str, Any]] = [
 TOOL_CONFIG: dict[str, Any] = {"tools": TOOL_SPECS, "toolChoice": {"auto": {}}}
 
 
+def _request_id() -> str | None:
+    return g.get("request_id") if has_request_context() else None
+
+
 class ToolInputError(ValueError):
     """The model called a tool with input the server refuses; the model is told why."""
 
@@ -71,6 +75,7 @@ class TurnTools:
     asked: str | None
     source: str = "chat"
     recorded: list[Entry] = field(default_factory=list)
+    succeeded: int = 0  # tool calls that did what the model asked (new or already stored)
     _seen: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     config = TOOL_CONFIG
@@ -96,7 +101,14 @@ class TurnTools:
                 raise ToolInputError(f"There is no tool named {name!r}.")
         except BadRequest as exc:
             raise ToolInputError(exc.message) from None
-        return self.record(kind, fields)
+        try:
+            result = self.record(kind, fields)
+        except Exception:
+            # Storage failing must not cost the visitor their answer: the model is told instead.
+            log.exception("inbox entry not recorded", extra={"request_id": _request_id()})
+            raise ToolInputError("This could not be recorded just now.") from None
+        self.succeeded += 1
+        return result
 
     def record(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Store an entry once per turn and tell the owner; returns what the model is told."""
@@ -106,10 +118,8 @@ class TurnTools:
             return self._seen[entry["id"]]
         if self.inbox.record(entry):
             self.recorded.append(entry)
-            log.info("inbox entry recorded", extra={
-                "request_id": g.get("request_id") if has_request_context() else None,
-                "event": f"{kind}_recorded",
-            })
+            log.info("inbox entry recorded",
+                     extra={"request_id": _request_id(), "event": f"{kind}_recorded"})
             self.notifier.notify(entry)
         result = {"status": "recorded"}
         self._seen[entry["id"]] = result

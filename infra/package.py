@@ -22,6 +22,17 @@ BUILD_DIR = PROJECT_DIR / "build" / "lambda"
 # A fixed timestamp and mode for every entry, so the same sources give the same bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SKIPPED = ("__pycache__", ".pyc", "bin/")
+# What the owner runs on their own machine (the local server, the inbox and persona commands):
+# the function never imports these, so its archive leaves them out.
+OWNER_ONLY = (
+    "api/__main__.py", "api/local.py",
+    "api/inbox/__main__.py", "api/inbox/answer.py", "api/inbox/cli.py",
+    "api/inbox/conversations.py", "api/inbox/report.py", "api/inbox/sources.py",
+    "api/inbox/stats.py",
+    "api/personas/__main__.py", "api/personas/advice.py", "api/personas/check.py",
+    "api/personas/history.py", "api/personas/linkedin.py", "api/personas/pdftext.py",
+    "api/personas/scaffold.py",
+)
 # Python files that ship as source beside their bytecode, so tracebacks show their lines: the
 # app's own. Dependencies ship bytecode alone (README, "The Lambda package").
 APP_SOURCES = ("api/",)
@@ -102,6 +113,7 @@ def build_package(
     api_dir = PROJECT_DIR / "api"
     # The example persona folder stays out: the function reads only the compiled document.
     sources = {**_files(deps), **_files(api_dir, "api/", exclude=(api_dir / "persona",))}
+    sources = {name: path for name, path in sources.items() if name not in OWNER_ONLY}
     entries = {name: path.read_bytes() for name, path in sources.items()}
     with tempfile.TemporaryDirectory() as scratch:
         compiled = write_compiled_persona(persona_dir, Path(scratch) / PERSONA_FILE)

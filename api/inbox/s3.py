@@ -9,6 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ..memory.s3 import unavailable_as_503
 from . import FOLDERS, Entry, claim_key, entry_key, key_time, notice_key
 
 _EXISTS = {"PreconditionFailed", "ConditionalRequestConflict"}
@@ -47,6 +48,10 @@ class S3Inbox:
         return True
 
     def record(self, entry: Entry) -> bool:
+        with unavailable_as_503():  # S3 briefly failing is a 503 the visitor may retry
+            return self._record(entry)
+
+    def _record(self, entry: Entry) -> bool:
         key = entry_key(entry)
         if not self._create(claim_key(entry), key.encode()):
             claimed = self.client.get_object(Bucket=self.bucket, Key=claim_key(entry))

@@ -49,7 +49,7 @@ def _code(exc: ClientError) -> str:
 
 
 @contextmanager
-def _unavailable_as_503() -> Iterator[None]:
+def unavailable_as_503() -> Iterator[None]:
     """S3 timing out, unreachable or briefly failing becomes 503 memory_unavailable."""
     try:
         yield
@@ -73,7 +73,7 @@ class S3ConversationStore:
         self.sleep = sleep
 
     def _read(self, session_id: str) -> tuple[Conversation | None, str | None]:
-        with _unavailable_as_503():
+        with unavailable_as_503():
             try:
                 obj = self.client.get_object(Bucket=self.bucket, Key=conversation_key(session_id))
             except ClientError as exc:
@@ -96,7 +96,7 @@ class S3ConversationStore:
                 return current
             condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
             try:
-                with _unavailable_as_503():
+                with unavailable_as_503():
                     self.client.put_object(
                         Bucket=self.bucket,
                         Key=conversation_key(session_id),
@@ -114,7 +114,7 @@ class S3ConversationStore:
         raise ConflictError(retry_after=RETRY_AFTER_SECONDS)
 
     def delete(self, session_id: str) -> bool:
-        with _unavailable_as_503():
+        with unavailable_as_503():
             try:  # a HEAD: no need to download and parse the conversation to know it exists
                 self.client.head_object(Bucket=self.bucket, Key=conversation_key(session_id))
             except ClientError as exc:

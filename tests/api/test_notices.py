@@ -106,3 +106,31 @@ def test_without_a_topic_notices_go_to_the_log(client, caplog):
     [notice] = [r for r in caplog.records if getattr(r, "event", None) == "contact_notice"]
     assert "owner notice: new contact" in notice.getMessage()
     assert "sam@acme.example" not in notice.getMessage()  # no visitor data in the log
+
+
+class FailingInboxWrites:
+    """A moto S3 client whose writes under inbox/ fail as S3 does when it is briefly down."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def put_object(self, **kwargs):
+        if kwargs["Key"].startswith("inbox/"):
+            from botocore.exceptions import ClientError
+
+            error = {"Error": {"Code": "ServiceUnavailable", "Message": "arn:aws:s3 detail"}}
+            raise ClientError(error, "PutObject")
+        return self._client.put_object(**kwargs)
+
+
+def test_a_contact_s3_cannot_store_is_a_503_to_retry(tmp_path, aws):
+    config = make_config(tmp_path, TWIN_MEMORY_BUCKET=BUCKET, AWS_REGION="us-east-1")
+    client = create_app(config, s3_client=FailingInboxWrites(memory_bucket())).test_client()
+    response = client.post("/api/contact", json={"email": "sam@acme.example"})
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "memory_unavailable"
+    assert response.headers["Retry-After"]
+    assert "arn:aws" not in response.get_data(as_text=True)

@@ -286,3 +286,40 @@ def test_the_prompt_tells_the_twin_when_to_use_each_tool(twin):
     assert "Ask for their email address first" in prompt
     assert "call record_contact only with an address the visitor wrote" in prompt
     assert "call record_unknown_question with the question first" in prompt
+
+
+def test_no_text_and_no_tool_done_is_a_model_error_and_saves_nothing(twin):
+    client, stubber, config = twin
+    for i in range(MAX_MODEL_CALLS):
+        stubber.add_response(
+            "converse", tool_response((f"t{i}", "record_contact", {"email": "nope"})), request(ANY)
+        )
+    response = client.post("/api/chat", json={"message": "Contact me", "session_id": UUID})
+    assert response.status_code == 502
+    assert response.json["error"]["code"] == "model_error"
+    assert client.get(f"/api/conversation/{UUID}").status_code == 404
+    assert inbox(config, "contacts") == []
+
+
+def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(twin, caplog):
+    client, stubber, _config = twin
+    services = client.application.extensions["twin"]
+
+    def broken(_entry):
+        raise OSError("disk full")
+
+    services.chat.inbox.record = broken
+    sent: list[dict] = []
+    services.model.client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
+    )
+    use = ("t1", "record_unknown_question", {"question": "Cello?"})
+    stubber.add_response("converse", tool_response(use), request(ANY))
+    stubber.add_response("converse", converse_response("I don't know."), request(ANY))
+    response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
+    assert response.status_code == 200 and response.json["response"] == "I don't know."
+    [block] = sent[1]["messages"][-1]["content"]
+    assert block["toolResult"]["status"] == "error"
+    assert "disk full" not in json.dumps(sent[1])  # internal details stay in the log
+    failure = [r for r in caplog.records if r.getMessage() == "inbox entry not recorded"]
+    assert failure and failure[0].request_id == response.headers["X-Request-Id"]

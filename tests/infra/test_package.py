@@ -14,7 +14,7 @@ import pytest
 import infra.package
 from bench.interpreters import first_on_path, runtime_python
 from infra.bytecode import find_python, warn_no_python
-from infra.package import PERSONA_FILE, build_package, lambda_requirements
+from infra.package import OWNER_ONLY, PERSONA_FILE, build_package, lambda_requirements
 from infra.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.network
@@ -159,3 +159,41 @@ def test_find_python_runs_the_candidate_it_finds(tmp_path: Path, monkeypatch) ->
     find_python.cache_clear()
     assert find_python("3.99") == str(shim)
     find_python.cache_clear()
+
+
+# Two requests through the handler from the archive: an unknown question (the tool path records
+# it in the inbox) and the contact form, with nothing but the stdlib and the archive.
+REQUESTS = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from api.lambda_handler import handler
+statuses = [handler(json.loads(event), None)["statusCode"] for event in sys.argv[2:]]
+print(json.dumps({"statuses": statuses, "api": sorted(m for m in sys.modules if "api" in m)}))
+"""
+
+
+def test_owner_commands_stay_out_and_the_request_path_never_needs_them(
+    builds: tuple[bytes, bytes, Path], tmp_path: Path, python: str
+) -> None:
+    names = set(zipfile.ZipFile(builds[2]).namelist())
+    assert all((PROJECT_DIR / path).is_file() for path in OWNER_ONLY)  # a rename shows here
+    for path in OWNER_ONLY:
+        folder, _, module = path.rpartition("/")
+        cached = f"{folder}/__pycache__/{module[:-3]}."
+        assert path not in names and not any(n.startswith(cached) for n in names), path
+    extracted = tmp_path / "task"
+    zipfile.ZipFile(builds[2]).extractall(extracted)
+    events = PROJECT_DIR / "tests" / "events"
+    chat = json.loads((events / "chat.json").read_text())
+    chat["body"] = json.dumps({"message": "Do you keep bees?"})
+    contact = (events / "contact.json").read_text()
+    result = subprocess.run(
+        [python, "-I", "-S", "-B", "-c", REQUESTS, str(extracted), json.dumps(chat), contact],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+        env={"TWIN_PERSONA": str(extracted / PERSONA_FILE),
+             "TWIN_MEMORY_DIR": str(tmp_path / "memory")},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1])["statuses"] == [200, 201]
+    assert len(list((tmp_path / "memory" / "inbox" / "questions").glob("*.json"))) == 1
+    assert len(list((tmp_path / "memory" / "inbox" / "contacts").glob("*.json"))) == 1
