@@ -7,9 +7,8 @@ import pulumi
 from infra import safety_permissions
 from infra.arns import Arns
 from infra.domain import CERTIFICATE_REGION
-from infra.function import bedrock_statements
 from infra.policies import Statement, allow
-from infra.settings import OFFLINE_MODEL, Settings
+from infra.settings import Settings
 
 BUCKET_ACTIONS = [
     "s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions",
@@ -68,8 +67,25 @@ ROLE_OTHER_ACTIONS = ["iam:DeleteRole", "iam:DeleteRolePolicy", "iam:TagRole", "
 SELF_CHANGE_ACTIONS = ["iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy",
                        "iam:UpdateAssumeRolePolicy", "iam:PutRolePermissionsBoundary",
                        "iam:DeleteRolePermissionsBoundary", "iam:DeleteRole"]
+# DeletePolicyVersion: a boundary an administrator updated has old versions, which must go
+# before the policy itself can be deleted on destroy.
 POLICY_READ_ACTIONS = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",
-                       "iam:ListPolicyTags", "iam:DeletePolicy"]
+                       "iam:ListPolicyTags", "iam:DeletePolicy", "iam:DeletePolicyVersion"]
+
+
+def eval_statements(arns: Arns, region: str) -> list[Statement]:
+    """Bedrock for the manual answer-quality eval (eval.yml): any model, through a profile.
+
+    Not tied to twin:modelId: the role may not edit its own policy, so a grant that followed the
+    model id would turn a model change in Pulumi.<stack>.yaml into a failed CI deploy.
+    """
+    profiles = arns.arn("bedrock", "inference-profile/*", region=region)
+    return [
+        allow("EvalThroughProfiles", ["bedrock:InvokeModel"], [profiles]),
+        allow("EvalModelsThroughProfiles", ["bedrock:InvokeModel"],
+              [arns.arn("bedrock", "foundation-model/*", region="*", account=False)],
+              {"ArnLike": {"bedrock:InferenceProfileArn": profiles}}),
+    ]
 
 
 def statements(
@@ -122,8 +138,9 @@ def statements(
     ]
     if zone_id is not None:
         result += [
+            # ListTagsForResource: looking the zone up reads its tags on every preview.
             allow("Dns", ["route53:GetHostedZone", "route53:ListResourceRecordSets",
-                          "route53:ChangeResourceRecordSets"],
+                          "route53:ChangeResourceRecordSets", "route53:ListTagsForResource"],
                   [pulumi.Output.format("arn:{0}:route53:::hostedzone/{1}", arns.partition,
                                         zone_id)]),
             allow("DnsChanges", ["route53:GetChange"],
@@ -144,10 +161,7 @@ def statements(
             allow("StateObjects", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
                   [s3(f"{settings.state_bucket}/.pulumi/*")]),
         ]
-    if settings.model_id != OFFLINE_MODEL:
-        # The manual answer-quality eval (eval.yml) asks the stack's model, exactly as the
-        # function may: the configured model, through its inference profile only.
-        result += [{**s, "Sid": f"Eval{s['Sid']}"} for s in bedrock_statements(settings, arns)]
+    result += eval_statements(arns, region)
     if settings.secrets_key_arn:
         result.append(allow("SecretsKey", ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
                                            "kms:DescribeKey"], [settings.secrets_key_arn]))

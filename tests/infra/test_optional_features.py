@@ -71,10 +71,14 @@ def test_embed_origins_become_frame_ancestors_and_drop_x_frame_options() -> None
 
 def test_offline_model_gets_no_bedrock_access() -> None:
     program = program_for("dev", **{"twin:modelId": "offline"})
-    for role in ("-function-policy", "-deploy-policy"):
-        policy = program.one("aws:iam/rolePolicy:RolePolicy", role)["state"]["policy"]
-        actions = {a for s in json.loads(policy)["Statement"] for a in s["Action"]}
-        assert not any(a.startswith("bedrock:") for a in actions), role
+    policy = program.one("aws:iam/rolePolicy:RolePolicy", "-function-policy")["state"]["policy"]
+    actions = {a for s in json.loads(policy)["Statement"] for a in s["Action"]}
+    assert not any(a.startswith("bedrock:") for a in actions)
+    # The deploy role keeps only its eval grant, the same whatever the model id says.
+    deploy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    assert {s["Sid"] for s in json.loads(deploy)["Statement"]
+            if any(a.startswith("bedrock:") for a in s["Action"])} == {
+        "EvalThroughProfiles", "EvalModelsThroughProfiles"}
 
 
 @pytest.mark.parametrize(
@@ -102,11 +106,11 @@ def test_bedrock_grant_follows_the_model_id(model: str, expected: list[dict]) ->
     policy = program.one("aws:iam/rolePolicy:RolePolicy", "-function-policy")["state"]["policy"]
     granted = [s for s in json.loads(policy)["Statement"] if s["Sid"].startswith("Invoke")]
     assert granted == expected
-    # The deploy role may ask the same model, the same way, for the eval workflow (eval.yml).
+    # The deploy role's eval grant (eval.yml) does not follow the model id: the role may not
+    # edit its own policy, so a model change must leave that policy as it is.
     deploy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
-    bedrock = [s for s in json.loads(deploy)["Statement"]
-               if any(a.startswith("bedrock:") for a in s["Action"])]
-    assert bedrock == [{**s, "Sid": "Eval" + s["Sid"]} for s in expected]
+    baseline = program_for("test").one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")
+    assert deploy == baseline["state"]["policy"]
     variables = program.one("aws:lambda/function:Function")["state"]["environment"]["variables"]
     assert variables["TWIN_MODEL_ID"] == model
 
@@ -138,3 +142,30 @@ def test_missing_account_config_is_named() -> None:
     result = run_program("dev", {"twin:githubRepo": ""})
     assert result.returncode == 3
     assert "twin:githubRepo is not set" in result.stderr
+
+
+def test_the_eval_grant_reaches_models_only_through_an_inference_profile_of_the_region() -> None:
+    program = program_for("test")
+    deploy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    bedrock = [s for s in json.loads(deploy)["Statement"]
+               if any(a.startswith("bedrock:") for a in s["Action"])]
+    profiles = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/*"
+    assert bedrock == [
+        {"Sid": "EvalThroughProfiles", "Effect": "Allow", "Action": ["bedrock:InvokeModel"],
+         "Resource": [profiles]},
+        {"Sid": "EvalModelsThroughProfiles", "Effect": "Allow", "Action": ["bedrock:InvokeModel"],
+         "Resource": ["arn:aws:bedrock:*::foundation-model/*"],
+         "Condition": {"ArnLike": {"bedrock:InferenceProfileArn": profiles}}},
+    ]
+
+
+def test_ci_can_look_the_zone_up_and_destroy_an_updated_boundary() -> None:
+    program = program_for("prod", **DOMAIN)
+    deploy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    by_sid = {s["Sid"]: s for s in json.loads(deploy)["Statement"]}
+    # get_zone reads the zone's tags on every preview; the grant stays on that one zone.
+    assert "route53:ListTagsForResource" in by_sid["Dns"]["Action"]
+    assert all(":hostedzone/" in r for r in by_sid["Dns"]["Resource"])
+    # A boundary an administrator updated keeps old versions, deleted before the policy.
+    assert "iam:DeletePolicyVersion" in by_sid["ReadBoundary"]["Action"]
+    assert by_sid["ReadBoundary"]["Resource"] == ["arn:aws:iam::123456789012:policy/twin-prod-*"]
