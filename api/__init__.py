@@ -68,6 +68,11 @@ def build_store(config: Config, s3_client: Any = None) -> tuple[ConversationStor
     return FileConversationStore(config.memory_dir), FileInbox(config.memory_dir)
 
 
+# A notice must never hold a visitor's request: short timeouts, one retry.
+SNS_TIMEOUTS = {"connect_timeout": 2, "read_timeout": 3,
+                "retries": {"mode": "standard", "total_max_attempts": 2}}
+
+
 def build_notifier(config: Config, inbox: Inbox, sns_client: Any = None) -> Notifier:
     """Owner notices through SNS when TWIN_NOTIFY_TOPIC_ARN is set, else to the log."""
 
@@ -75,10 +80,12 @@ def build_notifier(config: Config, inbox: Inbox, sns_client: Any = None) -> Noti
         if sns_client is not None:
             return sns_client
         import boto3
+        from botocore.config import Config as BotoConfig
 
         assert config.notify_topic_arn
         # The topic's own region, which the ARN names, may differ from the function's.
-        return boto3.client("sns", region_name=config.notify_topic_arn.split(":")[3])
+        return boto3.client("sns", region_name=config.notify_topic_arn.split(":")[3],
+                            config=BotoConfig(**SNS_TIMEOUTS))
 
     where = f"--bucket {config.memory_bucket}" if config.memory_bucket else (
         f"--dir {config.memory_dir}")

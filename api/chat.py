@@ -77,8 +77,11 @@ class ChatService:
             raise ConversationLimit()
         system = self.system_prompt()
         question = {"role": "user", "content": text}
-        tools = TurnTools(self.inbox, self.notifier, session_id, asked=text)
-        reply = self.model.reply(system, [*self.window(history), question], tools)
+        window = [*self.window(history), question]
+        written = "\n".join(m["content"] for m in window if m["role"] == "user")
+        tools = TurnTools(self.inbox, self.notifier, session_id, asked=text,
+                          message_id=message_id, visitor_text=written)
+        reply = self.model.reply(system, window, tools)
         # Only text is kept: tool calls and their results never reach the record or the visitor.
         if not reply.text and not tools.succeeded:
             raise ModelError()  # nothing to show and nothing done: the visitor may retry

@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import g, has_request_context
 
-from .inbox import Entry, Inbox
+from .inbox import Entry, Inbox, hourly_notice_keys, notice_key
 
 log = logging.getLogger("twin")
 SUBJECTS = {"contact": "Twin: a visitor left a contact", "question": "Twin: a question to answer"}
 MAX_FIELD_CHARS = 500
+NOTICES_PER_HOUR = 12  # per kind: beyond it the inbox still records, the owner is not emailed
 
 
 def _request_id() -> str | None:
@@ -67,9 +68,20 @@ class Notifier:
     def notify(self, entry: Entry) -> bool:
         """Send a notice for a new entry unless its conversation already had one; True if sent."""
         extra = {"request_id": _request_id(), "event": f"{entry['kind']}_notice"}
+        claimed: list[str] = []
         try:
-            if not self.inbox.claim_notice(entry):
+            if not self.inbox.claim(notice_key(entry)):
                 return False
+            claimed.append(notice_key(entry))
+            # A ceiling per hour and kind, whatever the conversations: a bot making new ones
+            # still cannot flood the owner's mailbox (the inbox keeps every entry).
+            slot = next((k for k in hourly_notice_keys(entry, NOTICES_PER_HOUR)
+                         if self.inbox.claim(k)), None)
+            if slot is None:
+                log.warning("owner notice skipped: %d %s notices this hour already",
+                            NOTICES_PER_HOUR, entry["kind"], extra=extra)
+                return False
+            claimed.append(slot)
             if not self.topic_arn:
                 log.info("owner notice: new %s %s in the inbox (no topic set; notices go here)",
                          entry["kind"], entry["id"], extra=extra)
@@ -81,6 +93,12 @@ class Notifier:
             )
             return True
         except Exception:
-            # The entry is stored; a lost notice must not cost the visitor their answer.
+            # The entry is stored; a lost notice must not cost the visitor their answer. Its
+            # markers are given back so the conversation's next entry can still notify.
             log.exception("owner notice failed", extra=extra)
+            for key in claimed:
+                try:
+                    self.inbox.release(key)
+                except Exception:
+                    log.exception("owner notice marker not released", extra=extra)
             return False

@@ -64,11 +64,14 @@ def contact() -> tuple[Response, int]:
     twin = _twin()
     body = read_json_object(request, twin.config.max_body_bytes)
     form = parse_contact(body, twin.config.max_message_chars)
-    g.session_id = form.session_id
+    # A session counts only when its conversation exists: an invented id must not open a fresh
+    # notice slot for each request.
+    session_id = form.session_id if form.session_id and twin.store.get(form.session_id) else None
+    g.session_id = session_id
     if form.honeypot:  # a bot filled the hidden field: it is told nothing, and nothing is kept
         g.event = "contact_honeypot"
         return jsonify(status="received"), 201
-    tools = TurnTools(twin.inbox, twin.notifier, form.session_id, asked=None, source="form")
+    tools = TurnTools(twin.inbox, twin.notifier, session_id, asked=None, source="form")
     tools.record("contact", {"email": form.email, "name": form.name, "message": form.message})
     return jsonify(status="received"), 201
 

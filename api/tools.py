@@ -16,6 +16,7 @@ from .validation import MAX_NAME_CHARS, check_email, check_text
 log = logging.getLogger("twin")
 MAX_NOTE_CHARS = 1000
 MAX_QUESTION_CHARS = 500
+MAX_TOOL_CALLS = 4  # per visitor turn; more are answered with an error, not run
 
 TOOL_SPECS: list[dict[str, Any]] = [
     {
@@ -74,8 +75,11 @@ class TurnTools:
     session_id: str | None
     asked: str | None
     source: str = "chat"
+    message_id: str | None = None  # the visitor turn; a retry of it records the same entries
+    visitor_text: str = ""  # what the visitor wrote in the window: the only emails to record
     recorded: list[Entry] = field(default_factory=list)
     succeeded: int = 0  # tool calls that did what the model asked (new or already stored)
+    calls: int = 0
     _seen: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     config = TOOL_CONFIG
@@ -84,6 +88,9 @@ class TurnTools:
         """Run a tool; raises ToolInputError for input the server refuses."""
         if not isinstance(arguments, dict):
             raise ToolInputError("The tool input must be a JSON object.")
+        if self.calls >= MAX_TOOL_CALLS:
+            raise ToolInputError("Too many tool calls in one turn; answer the visitor now.")
+        self.calls += 1
         try:
             if name == "record_contact":
                 kind, fields = "contact", {
@@ -101,6 +108,9 @@ class TurnTools:
                 raise ToolInputError(f"There is no tool named {name!r}.")
         except BadRequest as exc:
             raise ToolInputError(exc.message) from None
+        if kind == "contact" and fields["email"].casefold() not in self.visitor_text.casefold():
+            raise ToolInputError(
+                "Record only an email address the visitor wrote; ask them for it first.")
         try:
             result = self.record(kind, fields)
         except Exception:
@@ -112,8 +122,11 @@ class TurnTools:
 
     def record(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Store an entry once per turn and tell the owner; returns what the model is told."""
+        identity = None
+        if self.message_id:  # one entry per kind for a visitor turn (and per email, contacts)
+            identity = {"message_id": self.message_id, "email": fields.get("email")}
         entry = new_entry(kind, fields, session_id=self.session_id, asked=self.asked,
-                          source=self.source)
+                          source=self.source, identity=identity)
         if entry["id"] in self._seen:  # the same call twice in one turn
             return self._seen[entry["id"]]
         if self.inbox.record(entry):

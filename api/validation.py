@@ -21,6 +21,7 @@ EMAIL = re.compile(
     r"(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line ends pass
 
 
 def is_canonical_uuid(value: str) -> bool:
@@ -127,6 +128,8 @@ def parse_chat(body: dict[str, Any], max_chars: int) -> tuple[str, str | None, s
         raise BadRequest("The message is empty.")
     if len(message) > max_chars:
         raise BadRequest(f"The message is too long (at most {max_chars} characters).")
+    if _CONTROL_IN_TEXT.search(message):
+        raise BadRequest("The message contains control characters.")
     try:
         message.encode("utf-8")
     except UnicodeEncodeError:

@@ -46,9 +46,12 @@ def function_policy(settings: Settings, arns: Arns, memory_bucket: aws.s3.Bucket
     statements = [
         allow("ReadAndWriteConversations", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
               [pulumi.Output.concat(memory_bucket.arn, "/conversations/*")]),
-        # Contacts, unanswered questions and their markers: written once, never deleted here.
+        # Contacts, unanswered questions and their markers: written once, never deleted here...
         allow("ReadAndWriteInbox", ["s3:GetObject", "s3:PutObject"],
               [pulumi.Output.concat(memory_bucket.arn, "/inbox/*")]),
+        # ...but a notice marker, given back when the notice could not be sent.
+        allow("ReleaseNoticeMarkers", ["s3:DeleteObject"],
+              [pulumi.Output.concat(memory_bucket.arn, "/inbox/notices/*")]),
         # Without ListBucket a missing conversation reads as 403 instead of 404.
         allow("ListConversations", ["s3:ListBucket"], [memory_bucket.arn]),
         allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -36,13 +36,18 @@ def new_entry(
     asked: str | None,
     source: str,
     now: datetime | None = None,
+    identity: dict[str, Any] | None = None,
 ) -> Entry:
-    """An inbox entry: when, what kind, the fields given, the conversation and the question."""
+    """An inbox entry: when, what kind, the fields given, the conversation and the question.
+
+    `identity` (default: the fields) is what makes two entries the same one: for a chat turn,
+    its message id, so a retried turn whose model words the question anew stores it once.
+    """
     if kind not in FOLDERS:
         raise ValueError(f"unknown inbox kind {kind!r}")
     now = now or datetime.now(UTC)
     return {
-        "id": entry_id(kind, session_id, fields),
+        "id": entry_id(kind, session_id, fields if identity is None else identity),
         "kind": kind,
         "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "source": source,
@@ -76,9 +81,21 @@ def claim_key(entry: Entry) -> str:
 
 
 def notice_key(entry: Entry) -> str:
-    """The marker that caps owner notices at one per conversation and kind (per day without one)."""
-    scope = entry.get("session_id") or "no-session-" + entry["created_at"][:10]
+    """The marker that caps owner notices at one per conversation and kind.
+
+    A contact left without a conversation is capped per address and day instead.
+    """
+    scope = entry.get("session_id")
+    if not scope:
+        email = str(entry.get("email", "")).casefold().encode()
+        scope = f"email-{hashlib.sha256(email).hexdigest()[:16]}-{entry['created_at'][:10]}"
     return f"inbox/notices/{entry['kind']}/{scope}"
+
+
+def hourly_notice_keys(entry: Entry, per_hour: int) -> list[str]:
+    """The hour's notice slots for the entry's kind: a ceiling whatever the visitors do."""
+    hour = entry["created_at"][:13]
+    return [f"inbox/notices/{entry['kind']}/hour-{hour}-{n}" for n in range(per_hour)]
 
 
 class Inbox(Protocol):
@@ -88,8 +105,12 @@ class Inbox(Protocol):
         """Store the entry once; False when an entry with the same id is already stored."""
         ...
 
-    def claim_notice(self, entry: Entry) -> bool:
-        """True the first time a notice for this entry's conversation and kind is claimed."""
+    def claim(self, key: str) -> bool:
+        """Create the marker `key`; True only for the caller that created it."""
+        ...
+
+    def release(self, key: str) -> None:
+        """Remove the marker `key`, so a notice that could not be sent may be tried again."""
         ...
 
     def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:

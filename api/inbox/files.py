@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from . import FOLDERS, Entry, claim_key, entry_key, key_time, notice_key
+from . import FOLDERS, Entry, claim_key, entry_key, key_time
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -55,8 +55,11 @@ class FileInbox:
         _write(self.root / key, json.dumps(entry, ensure_ascii=False).encode())
         return True
 
-    def claim_notice(self, entry: Entry) -> bool:
-        return _create(self.root / notice_key(entry), entry["id"].encode())
+    def claim(self, key: str) -> bool:
+        return _create(self.root / key, b"")
+
+    def release(self, key: str) -> None:
+        (self.root / key).unlink(missing_ok=True)
 
     def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
         folder = self.root / "inbox" / FOLDERS[kind]

@@ -10,7 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..memory.s3 import unavailable_as_503
-from . import FOLDERS, Entry, claim_key, entry_key, key_time, notice_key
+from . import FOLDERS, Entry, claim_key, entry_key, key_time
 
 _EXISTS = {"PreconditionFailed", "ConditionalRequestConflict"}
 _MISSING = {"NoSuchKey", "404", "NotFound"}
@@ -62,8 +62,11 @@ class S3Inbox:
         self.save(key, entry)
         return True
 
-    def claim_notice(self, entry: Entry) -> bool:
-        return self._create(notice_key(entry), entry["id"].encode())
+    def claim(self, key: str) -> bool:
+        return self._create(key, b"")
+
+    def release(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
         paginator = self.client.get_paginator("list_objects_v2")

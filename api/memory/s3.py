@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 import time
 from collections.abc import Iterator
@@ -12,10 +13,12 @@ from typing import Any
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
+from flask import g, has_request_context
 
 from ..errors import ConversationBusy, MemoryUnavailable
 from . import Conversation, Message, apply_turn, conversation_key
 
+log = logging.getLogger("twin")
 # A conflicting write is re-read and re-applied; these bound how long a turn waits for its slot.
 MAX_ATTEMPTS = 12
 BASE_DELAY = 0.02
@@ -54,11 +57,19 @@ def unavailable_as_503() -> Iterator[None]:
     try:
         yield
     except (HTTPClientError, BotoConnectionError) as exc:
+        _log_unavailable(exc.__class__.__name__)
         raise MemoryUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
     except ClientError as exc:
         if _code(exc) in _UNAVAILABLE:
+            _log_unavailable(_code(exc))
             raise MemoryUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
         raise
+
+
+def _log_unavailable(reason: str) -> None:
+    request_id = g.get("request_id") if has_request_context() else None
+    log.warning("S3 unavailable: %s", reason,
+                extra={"request_id": request_id, "event": "memory_unavailable"})
 
 
 class S3ConversationStore:

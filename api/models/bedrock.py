@@ -16,6 +16,7 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 from botocore.parsers import ResponseParserError
+from flask import g, has_request_context
 
 from ..errors import ModelError, ModelUnavailable, RateLimited
 from . import Reply, Tools
@@ -31,6 +32,7 @@ CLIENT_CONFIG = BotoConfig(
 INFERENCE = {"temperature": 0.7, "topP": 0.9}
 RETRY_AFTER_SECONDS = 5
 MAX_MODEL_CALLS = 3  # per visitor turn, tool rounds included
+TOOL_ROUND_DEADLINE_SECONDS = 12  # a slow turn answers with what it has rather than time out
 
 _THROTTLED = {"ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"}
 _UNAVAILABLE = {
@@ -40,6 +42,10 @@ _UNAVAILABLE = {
     "RequestTimeout",
 }
 _THINKING = re.compile(r"<thinking>.*?(</thinking>|$)", re.DOTALL | re.IGNORECASE)
+
+
+def _request_id() -> str | None:
+    return g.get("request_id") if has_request_context() else None
 
 
 def strip_thinking(text: str) -> str:
@@ -93,13 +99,20 @@ class BedrockModel:
         try:
             return self.client.converse(**request)
         except ClientError as exc:
+            # The owner needs AWS's reason (no model access, a wrong id); the visitor never sees it.
+            error = exc.response.get("Error", {})
+            log.warning("bedrock refused the call: %s: %s", error.get("Code"),
+                        error.get("Message"), extra={"request_id": _request_id(),
+                                                     "event": "model_refused"})
             raise self._map(exc) from exc
         except (HTTPClientError, BotoConnectionError) as exc:  # timed out, reset, unreachable
+            log.warning("bedrock unreachable (%s)", exc.__class__.__name__,
+                        extra={"request_id": _request_id(), "event": "model_unreachable"})
             raise ModelUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
         except (ResponseParserError, AttributeError, TypeError, ValueError) as exc:
             # botocore could not read the answer: the model's output was malformed.
             log.warning("malformed model response (%s)", exc.__class__.__name__,
-                        extra={"event": "model_malformed"})
+                        extra={"request_id": _request_id(), "event": "model_malformed"})
             raise ModelError() from exc
 
     def reply(
@@ -124,8 +137,10 @@ class BedrockModel:
                 conversation += [{"role": "assistant", "content": blocks},
                                  {"role": "user", "content": results}]
             text = strip_thinking("".join(b.get("text", "") for b in blocks))
-            # Bounded: at most MAX_MODEL_CALLS per visitor turn, whatever the model asks for.
-            if not uses or calls >= MAX_MODEL_CALLS:
+            # Bounded: at most MAX_MODEL_CALLS per visitor turn, whatever the model asks for, and
+            # no new round once the turn has run long enough to risk API Gateway's 30 s.
+            late = time.perf_counter() - started > TOOL_ROUND_DEADLINE_SECONDS
+            if not uses or calls >= MAX_MODEL_CALLS or late:
                 break
         if not text and not tool_calls:
             raise ModelError()

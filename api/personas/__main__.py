@@ -125,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     except PersonaError as exc:
         print(f"persona {args.command}: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a folder that cannot be made or a file that cannot be written
+        where = exc.filename or args.folder
+        print(f"persona {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(render(report, args.budget))
     if report.errors:
         print(report.failure_message(), file=sys.stderr)

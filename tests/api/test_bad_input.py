@@ -38,6 +38,9 @@ BAD_REQUESTS = [
     ("message-blank", "post", "/api/chat", body(message=" \n\t "), JSON, 400, "bad_request"),
     ("message-too-long", "post", "/api/chat", body(message="x" * 2001), JSON, 400, "bad_request"),
     ("lone-surrogate", "post", "/api/chat", '{"message": "hi \\ud800"}', JSON, 400, "bad_request"),
+    ("control-char", "post", "/api/chat", body(message="\x00hi"), JSON, 400, "bad_request"),
+    ("escape-sequence", "post", "/api/chat", body(message="hi \x1b[2J"), JSON, 400,
+     "bad_request"),
     (
         "session-number",
         "post",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -98,6 +99,7 @@ def test_bad_contact_requests_are_refused_and_store_nothing(
 
 
 def test_a_contact_is_stored_with_only_what_was_given(client, config):
+    client.post("/api/chat", json={"message": "Where are you based?", "session_id": UUID})
     response = client.post(
         "/api/contact",
         json={**GOOD, "session_id": UUID},
@@ -151,3 +153,14 @@ def test_get_is_not_allowed(client):
     response = client.get("/api/contact")
     assert response.status_code == 405
     assert response.json["error"]["code"] == "method_not_allowed"
+
+
+def test_an_invented_session_id_is_not_kept_and_opens_no_new_notice(client, config, caplog):
+    """A bot sending a fresh session id with each request still gets one notice per address."""
+    for _ in range(5):
+        session = str(uuid.uuid4())
+        assert client.post("/api/contact", json={**GOOD, "session_id": session}).status_code == 201
+    [entry] = contacts(config)  # the same content without a conversation: one entry
+    assert entry["session_id"] is None
+    notices = [r for r in caplog.records if getattr(r, "event", None) == "contact_notice"]
+    assert len(notices) == 1

@@ -134,3 +134,54 @@ def test_a_contact_s3_cannot_store_is_a_503_to_retry(tmp_path, aws):
     assert response.json["error"]["code"] == "memory_unavailable"
     assert response.headers["Retry-After"]
     assert "arn:aws" not in response.get_data(as_text=True)
+
+
+def test_notices_stop_at_the_hourly_ceiling_while_the_inbox_keeps_everything(
+    client, config, caplog
+):
+    from api.notify import NOTICES_PER_HOUR
+
+    total = NOTICES_PER_HOUR + 3
+    for i in range(total):
+        assert (
+            client.post("/api/contact", json={"email": f"bot{i}@spam.example"}).status_code == 201
+        )
+    notices = [r for r in caplog.records if getattr(r, "event", None) == "contact_notice"]
+    sent = [r for r in notices if r.getMessage().startswith("owner notice: new contact")]
+    assert len(sent) == NOTICES_PER_HOUR
+    assert len([r for r in notices if "this hour already" in r.getMessage()]) == 3
+    assert len(list((config.memory_dir / "inbox" / "contacts").glob("*.json"))) == total
+
+
+class FlakySns:
+    """Fails the first publish, then passes them to the real (moto) client."""
+
+    def __init__(self, sns) -> None:
+        self.sns, self.failed = sns, False
+
+    def publish(self, **kwargs):
+        if not self.failed:
+            self.failed = True
+            from botocore.exceptions import EndpointConnectionError
+
+            raise EndpointConnectionError(endpoint_url="https://sns.us-east-1.amazonaws.com")
+        return self.sns.publish(**kwargs)
+
+
+def test_a_failed_notice_gives_its_slot_back_for_the_next_entry(tmp_path, owner):
+    topic, sns, received = owner
+    client = make_app(tmp_path, topic, FlakySns(sns))
+    first = client.post("/api/chat", json={"message": UNKNOWN, "session_id": UUID})
+    assert first.status_code == 200 and received() == []
+    client.post("/api/chat", json={"message": "Do you keep bees?", "session_id": UUID})
+    [notice] = received()
+    assert "Do you keep bees?" in notice["Message"]
+
+
+def test_the_sns_client_cannot_hold_a_request_for_long(tmp_path, aws):
+    config = make_config(tmp_path, TWIN_NOTIFY_TOPIC_ARN="arn:aws:sns:eu-west-1:123456789012:t")
+    notifier = create_app(config).extensions["twin"].notifier
+    client = notifier._client()
+    assert client.meta.region_name == "eu-west-1"  # the topic's region, from its ARN
+    assert client.meta.config.connect_timeout <= 2 and client.meta.config.read_timeout <= 3
+    assert client.meta.config.retries["total_max_attempts"] <= 2

@@ -11,7 +11,7 @@ from botocore.stub import ANY, Stubber
 
 from api import create_app
 from api.models.bedrock import MAX_MODEL_CALLS
-from api.tools import TOOL_CONFIG
+from api.tools import MAX_TOOL_CALLS, TOOL_CONFIG
 from tests.api.test_bedrock import MODEL, UUID, converse_response
 from tests.conftest import make_config
 
@@ -209,7 +209,9 @@ def test_the_tool_loop_stops_at_the_round_limit(twin):
     response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
     assert response.status_code == 200
     assert response.json["response"] == "Thank you, I've passed that on to Ada."
-    assert len(inbox(config, "questions")) == MAX_MODEL_CALLS  # even the last call's tool ran
+    # Every round's tool ran (the last call's too), and one turn records one entry per kind.
+    [entry] = inbox(config, "questions")
+    assert entry["question"] == "Question number 0?"
     assert [m["role"] for m in stored_messages(client)] == ["user", "assistant"]
 
 
@@ -323,3 +325,101 @@ def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(twin, caplog
     assert "disk full" not in json.dumps(sent[1])  # internal details stay in the log
     failure = [r for r in caplog.records if r.getMessage() == "inbox entry not recorded"]
     assert failure and failure[0].request_id == response.headers["X-Request-Id"]
+
+
+def test_a_retried_turn_whose_model_rewords_the_question_records_it_once(twin):
+    """The first attempt records, then fails; the retry's model words the question anew."""
+    client, stubber, config = twin
+    body = {
+        "message": QUESTION,
+        "session_id": UUID,
+        "message_id": "0b9c7e2a-4d1f-4a8e-9c3b-5f6a7d8e9f01",
+    }
+    first = ("t1", "record_unknown_question", {"question": "Does Ada play the cello?"})
+    stubber.add_response("converse", tool_response(first), request(ANY))
+    stubber.add_client_error(
+        "converse", service_error_code="ThrottlingException", http_status_code=429
+    )
+    assert client.post("/api/chat", json=body).status_code == 429
+    again = ("t2", "record_unknown_question", {"question": "Does Ada play cello?"})
+    stubber.add_response("converse", tool_response(again), request(ANY))
+    stubber.add_response("converse", converse_response("I don't know."), request(ANY))
+    assert client.post("/api/chat", json=body).status_code == 200
+    assert [e["question"] for e in inbox(config, "questions")] == ["Does Ada play the cello?"]
+
+
+def test_an_email_the_visitor_never_wrote_is_refused(twin):
+    client, stubber, config = twin
+    sent: list[dict] = []
+    client.application.extensions["twin"].model.client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
+    )
+    guess = ("t1", "record_contact", {"email": "guessed@acme.example"})
+    stubber.add_response("converse", tool_response(guess), request(ANY))
+    stubber.add_response("converse", converse_response("What is your email?"), request(ANY))
+    message = "I'd like to hire Ada, I work at acme.example"
+    assert (
+        client.post("/api/chat", json={"message": message, "session_id": UUID}).status_code == 200
+    )
+    [block] = sent[1]["messages"][-1]["content"]
+    assert block["toolResult"]["status"] == "error"
+    assert "ask them for it first" in block["toolResult"]["content"][0]["text"]
+    assert inbox(config, "contacts") == []
+
+
+def test_an_email_written_earlier_in_the_window_may_be_recorded(twin):
+    client, stubber, config = twin
+    stubber.add_response("converse", converse_response("Shall I pass it on?"), request(ANY))
+    client.post("/api/chat", json={"message": "I'm sam@acme.example", "session_id": UUID})
+    use = ("t1", "record_contact", {"email": "SAM@acme.example"})
+    stubber.add_response("converse", tool_response(use), request(ANY))
+    stubber.add_response("converse", converse_response("Done."), request(ANY))
+    client.post("/api/chat", json={"message": "Yes please", "session_id": UUID})
+    assert [e["email"] for e in inbox(config, "contacts")] == ["SAM@acme.example"]
+
+
+def test_tool_calls_beyond_the_turns_limit_are_not_run(twin):
+    client, stubber, config = twin
+    sent: list[dict] = []
+    client.application.extensions["twin"].model.client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
+    )
+    uses = [(f"t{i}", "record_contact", {"email": f"p{i}@acme.example"}) for i in range(40)]
+    message = "Hire us: " + " ".join(f"p{i}@acme.example" for i in range(40))
+    stubber.add_response("converse", tool_response(*uses), request(ANY))
+    stubber.add_response("converse", converse_response("Noted."), request(ANY))
+    assert (
+        client.post("/api/chat", json={"message": message, "session_id": UUID}).status_code == 200
+    )
+    statuses = [b["toolResult"]["status"] for b in sent[1]["messages"][-1]["content"]]
+    assert statuses == ["success"] * MAX_TOOL_CALLS + ["error"] * (40 - MAX_TOOL_CALLS)
+    assert len(inbox(config, "contacts")) == MAX_TOOL_CALLS
+
+
+def test_a_slow_turn_starts_no_new_tool_round(twin, monkeypatch):
+    client, stubber, config = twin
+    # Any time at all is past a deadline below zero: the first round is the last.
+    monkeypatch.setattr("api.models.bedrock.TOOL_ROUND_DEADLINE_SECONDS", -1)
+    use = ("t1", "record_unknown_question", {"question": "Cello?"})
+    stubber.add_response("converse", tool_response(use), request(ANY))  # no second call stubbed
+    response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
+    assert response.status_code == 200
+    assert response.json["response"] == "Thank you, I've passed that on to Ada."
+    assert len(inbox(config, "questions")) == 1
+
+
+def test_bedrocks_reason_goes_to_the_log_with_the_request_id(twin, caplog):
+    client, stubber, _config = twin
+    stubber.add_client_error(
+        "converse",
+        service_error_code="AccessDeniedException",
+        service_message="You don't have access to the model",
+        http_status_code=403,
+    )
+    response = client.post("/api/chat", json={"message": "Hi", "session_id": UUID})
+    assert response.status_code == 502
+    assert "access" not in response.get_data(as_text=True).lower()
+    [line] = [r for r in caplog.records if getattr(r, "event", None) == "model_refused"]
+    assert "AccessDeniedException" in line.getMessage()
+    assert "You don't have access" in line.getMessage()
+    assert line.request_id == response.headers["X-Request-Id"]

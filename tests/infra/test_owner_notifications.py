@@ -75,6 +75,7 @@ def test_the_function_touches_only_conversations_and_the_inbox(extra: dict) -> N
     assert objects == {
         ("s3:GetObject", conversations), ("s3:PutObject", conversations),
         ("s3:DeleteObject", conversations), ("s3:GetObject", inbox), ("s3:PutObject", inbox),
+        ("s3:DeleteObject", f"{memory}/inbox/notices/*"),
     }
     for key in ("inbox/contacts/x.json", "inbox/questions/y.json", "inbox/keys/z",
                 "inbox/notices/n", "conversations/c.json"):

@@ -195,6 +195,7 @@ def test_function_role_has_exactly_the_permissions_it_needs(program: Program) ->
         "ReadAndWriteConversations": (["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
                                       [f"{memory}/conversations/*"], None),
         "ReadAndWriteInbox": (["s3:GetObject", "s3:PutObject"], [f"{memory}/inbox/*"], None),
+        "ReleaseNoticeMarkers": (["s3:DeleteObject"], [f"{memory}/inbox/notices/*"], None),
         "ListConversations": (["s3:ListBucket"], [memory], None),
         "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log}:*"], None),
     }

@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from moto import mock_aws
 
-from api.inbox import claim_key, entry_key, key_time, new_entry
+from api.inbox import (
+    claim_key,
+    entry_key,
+    hourly_notice_keys,
+    key_time,
+    new_entry,
+    notice_key,
+)
 from api.inbox.files import FileInbox
 from api.inbox.s3 import S3Inbox
 from tests.memory.test_stores import BUCKET, OneRequestAtATime, memory_bucket
@@ -77,23 +84,38 @@ def test_concurrent_identical_records_store_one_entry(inbox):
     assert results.count(True) >= 1
 
 
-def test_one_notice_per_conversation_and_kind(inbox):
+def test_a_marker_is_claimed_once_and_can_be_given_back(inbox):
+    key = notice_key(question("One?"))
+    assert inbox.claim(key) is True
+    assert inbox.claim(key) is False
+    inbox.release(key)
+    assert inbox.claim(key) is True
+
+
+def test_notice_keys_scope_a_conversation_and_kind():
     first, second = question("One?"), question("Two?")
     other_session = question("Three?", session="0b9c7e2a-4d1f-4a8e-9c3b-5f6a7d8e9f01")
-    contact = new_entry(
-        "contact", {"email": "a@b.example"}, session_id=UUID, asked=None, source="form"
-    )
-    assert inbox.claim_notice(first) is True
-    assert inbox.claim_notice(second) is False
-    assert inbox.claim_notice(other_session) is True
-    assert inbox.claim_notice(contact) is True
+    contact = new_entry("contact", {"email": "a@b.example"}, session_id=UUID, asked=None,
+                        source="form")
+    assert notice_key(first) == notice_key(second)
+    assert len({notice_key(first), notice_key(other_session), notice_key(contact)}) == 3
 
 
-def test_without_a_conversation_notices_are_capped_per_day(inbox):
-    day_one = question("A?", session=None)
-    same_day = question("B?", at=START + timedelta(hours=1), session=None)
-    next_day = question("C?", at=START + timedelta(days=1), session=None)
-    assert [inbox.claim_notice(e) for e in (day_one, same_day, next_day)] == [True, False, True]
+def test_without_a_conversation_contacts_are_capped_per_address_and_day():
+    def contact(email: str, at: datetime) -> dict:
+        return new_entry("contact", {"email": email}, session_id=None, asked=None,
+                         source="form", now=at)
+
+    day_one = notice_key(contact("a@b.example", START))
+    assert notice_key(contact("A@B.example", START + timedelta(hours=1))) == day_one
+    assert notice_key(contact("c@d.example", START)) != day_one
+    assert notice_key(contact("a@b.example", START + timedelta(days=1))) != day_one
+    assert "a@b.example" not in day_one  # no address in a key
+
+
+def test_hourly_slots_belong_to_the_hour_and_kind():
+    slots = hourly_notice_keys(question("Q?"), 3)
+    assert slots == [f"inbox/notices/question/hour-2026-11-30T12-{n}" for n in range(3)]
 
 
 def test_an_answered_question_is_saved_in_place(inbox):

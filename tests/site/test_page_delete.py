@@ -39,8 +39,8 @@ def test_deleting_removes_the_record_and_starts_afresh(open_page, server, proble
     dialog = page.get_by_role("dialog", name="Delete this conversation?")
     expect(dialog).to_be_visible()
     expect(dialog).to_have_accessible_description(
-        "Everything said in it is removed from the server now, and a new conversation starts. "
-        "This cannot be undone."
+        "The conversation is removed from the server now, and a new one starts. This cannot be "
+        "undone. A contact or question you left for the person stays with them until it expires."
     )
     cancel = dialog.get_by_role("button", name="Cancel")
     expect(cancel).to_be_focused()  # the safe choice has focus
