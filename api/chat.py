@@ -66,6 +66,13 @@ class ChatService:
         recent = messages[-self.history_messages :] if self.history_messages else []
         return [{"role": m["role"], "content": m["content"]} for m in recent]
 
+    def fallback(self, tools: TurnTools) -> str:
+        """What to say when the model recorded something but wrote nothing for the visitor."""
+        name = self.persona.name
+        if "contact" in tools.done:
+            return f"Thank you, I've passed your details on to {name}, who will get back to you."
+        return f"I don't know that, but I've noted your question for {name}."
+
     def turn(self, session_id: str, message_id: str, text: str) -> TurnResult:
         """Answer `text`; a repeated `message_id` returns the saved reply without a model call."""
         conversation = self.store.get(session_id)
@@ -85,7 +92,7 @@ class ChatService:
         # Only text is kept: tool calls and their results never reach the record or the visitor.
         if not reply.text and not tools.succeeded:
             raise ModelError()  # nothing to show and nothing done: the visitor may retry
-        reply_text = reply.text or f"Thank you, I've passed that on to {self.persona.name}."
+        reply_text = reply.text or self.fallback(tools)
         user: Message = {**question, "timestamp": utc_now(), "message_id": message_id}
         answer: Message = {
             "role": "assistant",

@@ -79,6 +79,7 @@ class TurnTools:
     visitor_text: str = ""  # what the visitor wrote in the window: the only emails to record
     recorded: list[Entry] = field(default_factory=list)
     succeeded: int = 0  # tool calls that did what the model asked (new or already stored)
+    done: set[str] = field(default_factory=set)  # the kinds of entry those calls recorded
     calls: int = 0
     _seen: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -118,6 +119,7 @@ class TurnTools:
             log.exception("inbox entry not recorded", extra={"request_id": _request_id()})
             raise ToolInputError("This could not be recorded just now.") from None
         self.succeeded += 1
+        self.done.add(kind)
         return result
 
     def record(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:

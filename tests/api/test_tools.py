@@ -208,7 +208,7 @@ def test_the_tool_loop_stops_at_the_round_limit(twin):
     # No fourth response is stubbed: a fourth call would fail the test.
     response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
     assert response.status_code == 200
-    assert response.json["response"] == "Thank you, I've passed that on to Ada."
+    assert response.json["response"] == "I don't know that, but I've noted your question for Ada."
     # Every round's tool ran (the last call's too), and one turn records one entry per kind.
     [entry] = inbox(config, "questions")
     assert entry["question"] == "Question number 0?"
@@ -404,7 +404,7 @@ def test_a_slow_turn_starts_no_new_tool_round(twin, monkeypatch):
     stubber.add_response("converse", tool_response(use), request(ANY))  # no second call stubbed
     response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
     assert response.status_code == 200
-    assert response.json["response"] == "Thank you, I've passed that on to Ada."
+    assert response.json["response"] == "I don't know that, but I've noted your question for Ada."
     assert len(inbox(config, "questions")) == 1
 
 
