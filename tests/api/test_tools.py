@@ -423,3 +423,15 @@ def test_bedrocks_reason_goes_to_the_log_with_the_request_id(twin, caplog):
     assert "AccessDeniedException" in line.getMessage()
     assert "You don't have access" in line.getMessage()
     assert line.request_id == response.headers["X-Request-Id"]
+
+
+def test_a_recorded_contact_without_text_is_acknowledged_as_such(twin, monkeypatch):
+    client, stubber, _config = twin
+    monkeypatch.setattr("api.models.bedrock.TOOL_ROUND_DEADLINE_SECONDS", -1)
+    use = ("t1", "record_contact", {"email": "sam@acme.example"})
+    stubber.add_response("converse", tool_response(use), request(ANY))
+    message = "Hire Ada? Write to sam@acme.example"
+    response = client.post("/api/chat", json={"message": message, "session_id": UUID})
+    assert response.json["response"] == (
+        "Thank you, I've passed your details on to Ada, who will get back to you."
+    )
