@@ -29,11 +29,23 @@ EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}")
 INTEREST = re.compile(
     r"\b(hire|hiring|recruit\w*|opportunit\w+|job offer|open to|work with|work together|"
     r"collaborat\w+|consult\w*|freelance|contract\w*|advis\w+|speak at|talk at|give a talk|"
-    r"keynote|podcast|get in touch|contact (?:me|you)|reach (?:me|you)|email me|get back to me|"
+    r"keynote|podcast|opening|vacanc\w+|interested|join (?:our|the|my) team|"
+    r"get in touch|contact (?:me|you)|reach (?:me|you)|email me|get back to me|"
     r"my email|email is|"
     r"introduc\w+|interview)\b"
 )
-AI_QUESTION = re.compile(r"\b(are|r) (you|u) (an? )?(ai|bot|robot|real|human|person|chatbot)\b")
+AI_QUESTION = re.compile(
+    r"\b(are|r) (you|u) (an? )?(ai|bot|robot|real|human|person|chatbot)\b"
+    r"|\b(talking|speaking|chatting) (to|with) (a |an |the )?(real|actual|human|person|bot|ai)\b"
+)
+# Attempts to read or change the twin's instructions, or to make it someone else.
+INJECTION = re.compile(
+    r"\b(ignore|forget|disregard|override)\b.{0,40}\b(instructions?|rules|notes|prompt|above)\b"
+    r"|\bsystem prompt\b|\byour (instructions|rules|configuration|prompt|hidden)\b"
+    r"|\brepeat everything\b|\b(you are|you're) now\b|\bfrom now on,? you\b"
+    r"|\b(debug|developer|god) mode\b|\bjailbreak\b|\bpretend (to be|you are)\b"
+    r"|\bact as\b|\brole-?play\b|\bas dan\b|\bdan,"
+)
 # Words visitors use for a fact, so "where do you live?" finds the location.
 FACT_KEYWORDS = {
     "title": "role job position title current currently now moment work do",
@@ -180,6 +192,11 @@ class OfflineModel:
         """Answer one question from the persona's text alone."""
         name = self.persona.name
         lowered = question.lower()
+        if INJECTION.search(lowered):
+            return (
+                f"I can't share or change how I work: I only answer as {name}'s AI twin, from "
+                f"what {name} wrote. Ask me about {name}'s work, skills or background."
+            )
         if AI_QUESTION.search(lowered):
             return (
                 f"I'm {name}'s AI twin, not {name} in person. I answer from what {name} wrote "
