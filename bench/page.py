@@ -6,15 +6,13 @@ import gzip
 import logging
 import os
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from werkzeug.serving import make_server
-
 from api.config import Config
 from api.local import create_local_app
+from bench.servers import serving
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -45,14 +43,8 @@ def local_server() -> Iterator[str]:
         app = create_local_app(Config(memory_dir=Path(scratch)))
         for name in ("werkzeug", "twin"):  # no line per request among the figures
             logging.getLogger(name).setLevel(logging.WARNING)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}"
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
+        with serving(app) as url:
+            yield url
 
 
 def chromium_path() -> str:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 # moto's own server app, in its own process, with one change: each request runs alone. moto checks
 # a conditional write's precondition and stores the object in two steps that threads can
@@ -101,3 +102,18 @@ def converse_server(reply: str = "I'm based in Lisbon.") -> Iterator[ThreadingHT
 def url_of(server: ThreadingHTTPServer) -> str:
     """The server's base URL."""
     return f"http://127.0.0.1:{server.server_port}"
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """A WSGI app on a free loopback port, threaded, until the block ends."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

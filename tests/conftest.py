@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 
 from api import create_app
 from api.config import Config
+from api.logs import JsonFormatter
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_PERSONA = REPO / "api" / "persona"
@@ -55,3 +58,23 @@ def chat(client):
         )
 
     return send
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """The twin's log lines, formatted exactly as the app writes them."""
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Keep()
+    handler.setFormatter(JsonFormatter())
+    twin = logging.getLogger("twin")
+    level = twin.level
+    twin.addHandler(handler)
+    twin.setLevel(logging.INFO)  # as configure_logging sets it, whichever runs first
+    yield lines
+    twin.removeHandler(handler)
+    twin.setLevel(level)

@@ -3,28 +3,8 @@
 from __future__ import annotations
 
 import json
-import logging
-
-import pytest
-
-from api.logs import JsonFormatter
 
 SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
-
-
-@pytest.fixture
-def log_lines():
-    lines: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
-
-    handler = Keep()
-    handler.setFormatter(JsonFormatter())
-    logging.getLogger("twin").addHandler(handler)
-    yield lines
-    logging.getLogger("twin").removeHandler(handler)
 
 
 def test_one_json_line_per_request_without_secrets(client, log_lines):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
 
 import pytest
 
 from api import create_app
 from api.config import Config
-from api.logs import JsonFormatter
 from api.origin import HEADER
 from tests.conftest import make_config, stored_files
 
@@ -92,21 +90,10 @@ def test_without_a_secret_no_header_is_needed(tmp_path):
     assert client.get("/api/health").status_code == 200
 
 
-def test_the_refusal_is_logged_like_any_request_without_the_secret(guarded):
+def test_the_refusal_is_logged_like_any_request_without_the_secret(guarded, log_lines):
     app, _config, _touched = guarded
-    lines: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
-
-    handler = Keep()
-    handler.setFormatter(JsonFormatter())
-    logging.getLogger("twin").addHandler(handler)
-    try:
-        response = app.test_client().get("/api/health", headers={HEADER: "guess"})
-    finally:
-        logging.getLogger("twin").removeHandler(handler)
+    lines = log_lines
+    response = app.test_client().get("/api/health", headers={HEADER: "guess"})
     [line] = [json.loads(line) for line in lines]
     assert line["status"] == 403 and line["error"] == "forbidden"
     assert line["route"] == "/api/health" and line["method"] == "GET"

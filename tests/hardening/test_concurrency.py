@@ -12,34 +12,20 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
 import pytest
 from botocore.config import Config as BotoConfig
-from werkzeug.serving import make_server
 
 from api import create_app
 from api.config import Config
 from api.local import create_local_app
 from bench.coldstart import FAKE_SESSION
-from bench.servers import s3_server
+from bench.servers import s3_server, serving
 
 VISITORS, CONVERSATIONS, TURNS = 50, 10, 4
 RETRIES = 20  # the page retries a busy conversation with the same message_id; so do these
-
-
-@contextmanager
-def serving(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def post(url: str, body: dict) -> tuple[int, dict, dict]:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
-from collections.abc import Iterator
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 
 from api import create_app
-from api.logs import JsonFormatter
 from infra.log_metrics import (
     CONTACTS,
     CONVERSATIONS_STARTED,
@@ -32,25 +29,6 @@ from tests.infra.test_settings import GOOD
 
 MODEL = "us.amazon.nova-micro-v1:0"
 SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    lines: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
-
-    handler = Keep()
-    handler.setFormatter(JsonFormatter())
-    twin = logging.getLogger("twin")
-    level = twin.level
-    twin.addHandler(handler)
-    twin.setLevel(logging.INFO)  # as configure_logging sets it, whichever runs first
-    yield lines
-    twin.removeHandler(handler)
-    twin.setLevel(level)
 
 
 def bedrock_lines(tmp_path, log_lines: list[str]) -> dict[str, str]:
