@@ -90,7 +90,7 @@ class ChatService:
                           message_id=message_id, visitor_text=written)
         reply = self.model.reply(system, window, tools)
         # Only text is kept: tool calls and their results never reach the record or the visitor.
-        if not reply.text and not tools.succeeded:
+        if not reply.text and not tools.done:
             raise ModelError()  # nothing to show and nothing done: the visitor may retry
         reply_text = reply.text or self.fallback(tools)
         user: Message = {**question, "timestamp": utc_now(), "message_id": message_id}

@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 
 log = logging.getLogger("twin")
 # Fields a log call may attach with `extra=`; everything else stays out of the line.
@@ -40,6 +40,11 @@ def configure_logging(level: int = logging.INFO) -> None:
     log.addHandler(handler)
     log.setLevel(level)
     log.propagate = False
+
+
+def current_request_id() -> str | None:
+    """The request id of the request being served, for log lines written outside a view."""
+    return g.get("request_id") if has_request_context() else None
 
 
 def session_tag(session_id: str) -> str:

@@ -6,18 +6,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, has_request_context
-
 from .inbox import Entry, Inbox, hourly_notice_keys, notice_key
+from .logs import current_request_id
 
 log = logging.getLogger("twin")
 SUBJECTS = {"contact": "Twin: a visitor left a contact", "question": "Twin: a question to answer"}
 MAX_FIELD_CHARS = 500
 NOTICES_PER_HOUR = 12  # per kind: beyond it the inbox still records, the owner is not emailed
 
-
-def _request_id() -> str | None:
-    return g.get("request_id") if has_request_context() else None
 
 
 def _clip(value: Any) -> str:
@@ -67,7 +63,7 @@ class Notifier:
 
     def notify(self, entry: Entry) -> bool:
         """Send a notice for a new entry unless its conversation already had one; True if sent."""
-        extra = {"request_id": _request_id(), "event": f"{entry['kind']}_notice"}
+        extra = {"request_id": current_request_id(), "event": f"{entry['kind']}_notice"}
         claimed: list[str] = []
         try:
             if not self.inbox.claim(notice_key(entry)):

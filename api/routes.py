@@ -7,7 +7,8 @@ import uuid
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .errors import NotFound
-from .tools import TurnTools
+from .inbox import new_entry
+from .tools import record_entry
 from .validation import check_session_id, parse_chat, parse_contact, read_json_object
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -64,15 +65,16 @@ def contact() -> tuple[Response, int]:
     twin = _twin()
     body = read_json_object(request, twin.config.max_body_bytes)
     form = parse_contact(body, twin.config.max_message_chars)
-    # A session counts only when its conversation exists: an invented id must not open a fresh
-    # notice slot for each request.
-    session_id = form.session_id if form.session_id and twin.store.get(form.session_id) else None
-    g.session_id = session_id
     if form.honeypot:  # a bot filled the hidden field: it is told nothing, and nothing is kept
         g.event = "contact_honeypot"
         return jsonify(status="received"), 201
-    tools = TurnTools(twin.inbox, twin.notifier, session_id, asked=None, source="form")
-    tools.record("contact", {"email": form.email, "name": form.name, "message": form.message})
+    # A session counts only when its conversation exists: an invented id must not open a fresh
+    # notice slot for each request.
+    exists = form.session_id and twin.store.exists(form.session_id)
+    g.session_id = session_id = form.session_id if exists else None
+    fields = {"email": form.email, "name": form.name, "message": form.message}
+    record_entry(twin.inbox, twin.notifier,
+                 new_entry("contact", fields, session_id=session_id, asked=None, source="form"))
     return jsonify(status="received"), 201
 
 

@@ -6,10 +6,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import g, has_request_context
-
 from .errors import BadRequest
 from .inbox import Entry, Inbox, new_entry
+from .logs import current_request_id
 from .notify import Notifier
 from .validation import MAX_NAME_CHARS, check_email, check_text
 
@@ -58,9 +57,6 @@ TOOL_SPECS: list[dict[str, Any]] = [
 TOOL_CONFIG: dict[str, Any] = {"tools": TOOL_SPECS, "toolChoice": {"auto": {}}}
 
 
-def _request_id() -> str | None:
-    return g.get("request_id") if has_request_context() else None
-
 
 class ToolInputError(ValueError):
     """The model called a tool with input the server refuses; the model is told why."""
@@ -72,16 +68,13 @@ class TurnTools:
 
     inbox: Inbox
     notifier: Notifier
-    session_id: str | None
-    asked: str | None
-    source: str = "chat"
-    message_id: str | None = None  # the visitor turn; a retry of it records the same entries
-    visitor_text: str = ""  # what the visitor wrote in the window: the only emails to record
-    recorded: list[Entry] = field(default_factory=list)
-    succeeded: int = 0  # tool calls that did what the model asked (new or already stored)
-    done: set[str] = field(default_factory=set)  # the kinds of entry those calls recorded
+    session_id: str
+    asked: str
+    message_id: str  # the visitor turn; a retry of it records the same entries
+    visitor_text: str  # what the visitor wrote in the window: the only emails to record
+    done: set[str] = field(default_factory=set)  # the kinds of entry this turn's calls recorded
     calls: int = 0
-    _seen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _seen: set[str] = field(default_factory=set)  # entry ids already recorded in this turn
 
     config = TOOL_CONFIG
 
@@ -116,26 +109,28 @@ class TurnTools:
             result = self.record(kind, fields)
         except Exception:
             # Storage failing must not cost the visitor their answer: the model is told instead.
-            log.exception("inbox entry not recorded", extra={"request_id": _request_id()})
+            log.exception("inbox entry not recorded", extra={"request_id": current_request_id()})
             raise ToolInputError("This could not be recorded just now.") from None
-        self.succeeded += 1
         self.done.add(kind)
         return result
 
     def record(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Store an entry once per turn and tell the owner; returns what the model is told."""
-        identity = None
-        if self.message_id:  # one entry per kind for a visitor turn (and per email, contacts)
-            identity = {"message_id": self.message_id, "email": fields.get("email")}
+        # One entry per kind for a visitor turn (and per email, for contacts).
+        identity = {"message_id": self.message_id, "email": fields.get("email")}
         entry = new_entry(kind, fields, session_id=self.session_id, asked=self.asked,
-                          source=self.source, identity=identity)
-        if entry["id"] in self._seen:  # the same call twice in one turn
-            return self._seen[entry["id"]]
-        if self.inbox.record(entry):
-            self.recorded.append(entry)
-            log.info("inbox entry recorded",
-                     extra={"request_id": _request_id(), "event": f"{kind}_recorded"})
-            self.notifier.notify(entry)
-        result = {"status": "recorded"}
-        self._seen[entry["id"]] = result
-        return result
+                          source="chat", identity=identity)
+        if entry["id"] not in self._seen:  # the same call twice in one turn stores once
+            record_entry(self.inbox, self.notifier, entry)
+            self._seen.add(entry["id"])
+        return {"status": "recorded"}
+
+
+def record_entry(inbox: Inbox, notifier: Notifier, entry: Entry) -> bool:
+    """Store an entry unless it is stored already, and tell the owner; True when it was new."""
+    if not inbox.record(entry):
+        return False
+    log.info("inbox entry recorded",
+             extra={"request_id": current_request_id(), "event": f"{entry['kind']}_recorded"})
+    notifier.notify(entry)
+    return True

@@ -6,7 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from api.csp import page_security_headers
-from infra.origin import ORIGIN_HEADER
+from api.origin import HEADER as ORIGIN_HEADER  # CloudFront sends the header the app checks
 from infra.settings import Settings
 
 # AWS managed policies, referenced by their fixed IDs.

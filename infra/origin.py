@@ -7,9 +7,6 @@ import pulumi_random as random
 
 from infra.settings import Settings
 
-# The header CloudFront adds to every request it sends to the API; the app checks it.
-ORIGIN_HEADER = "X-Origin-Verify"
-
 
 def origin_secret(settings: Settings) -> pulumi.Output[str]:
     """twin:originSecret when set, else a generated value kept (encrypted) in the stack's state.

@@ -78,3 +78,16 @@ def log_lines() -> Iterator[list[str]]:
     yield lines
     twin.removeHandler(handler)
     twin.setLevel(level)
+
+
+@pytest.fixture
+def fresh_lambda_app(monkeypatch, tmp_path):
+    """The Lambda entry's app, built anew from a clean environment for one test."""
+    from api import lambda_handler
+
+    monkeypatch.setenv("TWIN_MEMORY_DIR", str(tmp_path / "memory"))
+    monkeypatch.delenv("TWIN_MODEL_ID", raising=False)
+    monkeypatch.delenv("TWIN_MEMORY_BUCKET", raising=False)
+    lambda_handler.get_app.cache_clear()
+    yield
+    lambda_handler.get_app.cache_clear()

@@ -9,11 +9,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..memory.s3 import unavailable_as_503
+from ..memory.s3 import head_exists, unavailable_as_503
 from . import FOLDERS, Entry, claim_key, entry_key, key_time
 
 _EXISTS = {"PreconditionFailed", "ConditionalRequestConflict"}
-_MISSING = {"NoSuchKey", "404", "NotFound"}
 
 
 def _code(exc: ClientError) -> str:
@@ -38,15 +37,6 @@ class S3Inbox:
             raise
         return True
 
-    def _exists(self, key: str) -> bool:
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                return False
-            raise
-        return True
-
     def record(self, entry: Entry) -> bool:
         with unavailable_as_503():  # S3 briefly failing is a 503 the visitor may retry
             return self._record(entry)
@@ -56,7 +46,7 @@ class S3Inbox:
         if not self._create(claim_key(entry), key.encode()):
             claimed = self.client.get_object(Bucket=self.bucket, Key=claim_key(entry))
             key = claimed["Body"].read().decode().strip()
-            if not key or self._exists(key):
+            if not key or head_exists(self.client, self.bucket, key):
                 return False
             # The claim exists but its entry was never written: finish the earlier attempt.
         self.save(key, entry)

@@ -74,6 +74,10 @@ class ConversationStore(Protocol):
         """Save a user message and its reply together, without losing concurrent writes."""
         ...
 
+    def exists(self, session_id: str) -> bool:
+        """Whether the conversation is stored (without reading it)."""
+        ...
+
     def delete(self, session_id: str) -> bool:
         """Remove the conversation; False when there was none."""
         ...

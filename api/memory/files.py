@@ -18,6 +18,20 @@ except ImportError:  # pragma: no cover - Windows keeps the in-process lock only
     fcntl = None  # type: ignore[assignment]
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a temporary file beside `path` and rename it over: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class FileConversationStore:
     """Keeps each conversation in `<root>/conversations/<session_id>.json`."""
 
@@ -54,19 +68,13 @@ class FileConversationStore:
             if updated is None:
                 assert current is not None
                 return current
-            path = self._path(session_id)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    # dumps, not dump: one call to the C encoder, not one write per token.
-                    handle.write(json.dumps(updated, ensure_ascii=False))
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            # dumps, not dump: one call to the C encoder, not one write per token.
+            write_atomically(self._path(session_id),
+                             json.dumps(updated, ensure_ascii=False).encode())
             return updated
+
+    def exists(self, session_id: str) -> bool:
+        return self._path(session_id).is_file()
 
     def delete(self, session_id: str) -> bool:
         with self._locked():

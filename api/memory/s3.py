@@ -13,9 +13,9 @@ from typing import Any
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
-from flask import g, has_request_context
 
 from ..errors import ConversationBusy, MemoryUnavailable
+from ..logs import current_request_id
 from . import Conversation, Message, apply_turn, conversation_key
 
 log = logging.getLogger("twin")
@@ -67,9 +67,19 @@ def unavailable_as_503() -> Iterator[None]:
 
 
 def _log_unavailable(reason: str) -> None:
-    request_id = g.get("request_id") if has_request_context() else None
     log.warning("S3 unavailable: %s", reason,
-                extra={"request_id": request_id, "event": "memory_unavailable"})
+                extra={"request_id": current_request_id(), "event": "memory_unavailable"})
+
+
+def head_exists(client: Any, bucket: str, key: str) -> bool:
+    """Whether an object exists, from a HEAD: nothing downloaded or parsed."""
+    try:
+        client.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if _code(exc) in _MISSING:
+            return False
+        raise
+    return True
 
 
 class S3ConversationStore:
@@ -124,13 +134,13 @@ class S3ConversationStore:
         # Nothing of this turn was written; the client retries it with the same message_id.
         raise ConflictError(retry_after=RETRY_AFTER_SECONDS)
 
-    def delete(self, session_id: str) -> bool:
+    def exists(self, session_id: str) -> bool:
         with unavailable_as_503():
-            try:  # a HEAD: no need to download and parse the conversation to know it exists
-                self.client.head_object(Bucket=self.bucket, Key=conversation_key(session_id))
-            except ClientError as exc:
-                if _code(exc) in _MISSING:
-                    return False
-                raise
+            return head_exists(self.client, self.bucket, conversation_key(session_id))
+
+    def delete(self, session_id: str) -> bool:
+        if not self.exists(session_id):
+            return False
+        with unavailable_as_503():
             self.client.delete_object(Bucket=self.bucket, Key=conversation_key(session_id))
-            return True
+        return True

@@ -16,9 +16,9 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 from botocore.parsers import ResponseParserError
-from flask import g, has_request_context
 
 from ..errors import ModelError, ModelUnavailable, RateLimited
+from ..logs import current_request_id
 from . import Reply, Tools
 
 log = logging.getLogger("twin")
@@ -43,9 +43,6 @@ _UNAVAILABLE = {
 }
 _THINKING = re.compile(r"<thinking>.*?(</thinking>|$)", re.DOTALL | re.IGNORECASE)
 
-
-def _request_id() -> str | None:
-    return g.get("request_id") if has_request_context() else None
 
 
 def strip_thinking(text: str) -> str:
@@ -102,17 +99,17 @@ class BedrockModel:
             # The owner needs AWS's reason (no model access, a wrong id); the visitor never sees it.
             error = exc.response.get("Error", {})
             log.warning("bedrock refused the call: %s: %s", error.get("Code"),
-                        error.get("Message"), extra={"request_id": _request_id(),
+                        error.get("Message"), extra={"request_id": current_request_id(),
                                                      "event": "model_refused"})
             raise self._map(exc) from exc
         except (HTTPClientError, BotoConnectionError) as exc:  # timed out, reset, unreachable
             log.warning("bedrock unreachable (%s)", exc.__class__.__name__,
-                        extra={"request_id": _request_id(), "event": "model_unreachable"})
+                        extra={"request_id": current_request_id(), "event": "model_unreachable"})
             raise ModelUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
         except (ResponseParserError, AttributeError, TypeError, ValueError) as exc:
             # botocore could not read the answer: the model's output was malformed.
             log.warning("malformed model response (%s)", exc.__class__.__name__,
-                        extra={"request_id": _request_id(), "event": "model_malformed"})
+                        extra={"request_id": current_request_id(), "event": "model_malformed"})
             raise ModelError() from exc
 
     def reply(

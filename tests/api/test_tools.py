@@ -70,6 +70,17 @@ def twin(tmp_path):
         stubber.assert_no_pending_responses()
 
 
+@pytest.fixture
+def sent(twin) -> list[dict]:
+    """Every Converse request, as the app built it, in order."""
+    requests: list[dict] = []
+    twin[0].application.extensions["twin"].model.client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse",
+        lambda params, **_: requests.append(params),
+    )
+    return requests
+
+
 def inbox(config, kind: str) -> list[dict]:
     folder = config.memory_dir / "inbox" / kind
     return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
@@ -123,7 +134,7 @@ def test_one_tool_call_records_the_question_and_stores_only_text(twin):
     assert not {"ip", "user_agent", "remote_addr"} & entry.keys()
 
 
-def test_two_tool_calls_in_one_turn_and_a_repeat_store_one_entry_each(twin):
+def test_two_tool_calls_in_one_turn_and_a_repeat_store_one_entry_each(sent, twin):
     client, stubber, config = twin
     contact = (
         "c1",
@@ -135,10 +146,6 @@ def test_two_tool_calls_in_one_turn_and_a_repeat_store_one_entry_each(twin):
     stubber.add_response("converse", tool_response(contact, again, question), request(ANY))
     stubber.add_response(
         "converse", converse_response("Thanks Sam, Ada will be in touch."), request(ANY)
-    )
-    sent: list[dict] = []
-    client.application.extensions["twin"].model.client.meta.events.register(
-        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
     )
 
     message = "I'm hiring, sam@acme.example. Notice period?"
@@ -178,14 +185,10 @@ def test_two_tool_calls_in_one_turn_and_a_repeat_store_one_entry_each(twin):
     ],
 )
 def test_a_malformed_tool_input_goes_back_to_the_model_as_an_error(
-    twin, name, arguments, complaint
+    sent, twin, name, arguments, complaint
 ):
     client, stubber, config = twin
     stubber.add_response("converse", tool_response(("t1", name, arguments)), request(ANY))
-    sent: list[dict] = []
-    client.application.extensions["twin"].model.client.meta.events.register(
-        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
-    )
     stubber.add_response(
         "converse", converse_response("Could you check that address?"), request(ANY)
     )
@@ -275,12 +278,8 @@ def test_a_retried_turn_replays_without_recording_again(twin):
     assert len(inbox(config, "questions")) == 1
 
 
-def test_the_prompt_tells_the_twin_when_to_use_each_tool(twin):
+def test_the_prompt_tells_the_twin_when_to_use_each_tool(sent, twin):
     client, stubber, _config = twin
-    sent: list[dict] = []
-    client.application.extensions["twin"].model.client.meta.events.register(
-        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
-    )
     stubber.add_response("converse", converse_response("Hello!"), request(ANY))
     client.post("/api/chat", json={"message": "Hi", "session_id": UUID})
     prompt = " ".join(sent[0]["system"][0]["text"].split())
@@ -303,7 +302,7 @@ def test_no_text_and_no_tool_done_is_a_model_error_and_saves_nothing(twin):
     assert inbox(config, "contacts") == []
 
 
-def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(twin, caplog):
+def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(sent, twin, caplog):
     client, stubber, _config = twin
     services = client.application.extensions["twin"]
 
@@ -311,10 +310,6 @@ def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(twin, caplog
         raise OSError("disk full")
 
     services.chat.inbox.record = broken
-    sent: list[dict] = []
-    services.model.client.meta.events.register(
-        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
-    )
     use = ("t1", "record_unknown_question", {"question": "Cello?"})
     stubber.add_response("converse", tool_response(use), request(ANY))
     stubber.add_response("converse", converse_response("I don't know."), request(ANY))
@@ -348,12 +343,8 @@ def test_a_retried_turn_whose_model_rewords_the_question_records_it_once(twin):
     assert [e["question"] for e in inbox(config, "questions")] == ["Does Ada play the cello?"]
 
 
-def test_an_email_the_visitor_never_wrote_is_refused(twin):
+def test_an_email_the_visitor_never_wrote_is_refused(sent, twin):
     client, stubber, config = twin
-    sent: list[dict] = []
-    client.application.extensions["twin"].model.client.meta.events.register(
-        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
-    )
     guess = ("t1", "record_contact", {"email": "guessed@acme.example"})
     stubber.add_response("converse", tool_response(guess), request(ANY))
     stubber.add_response("converse", converse_response("What is your email?"), request(ANY))
@@ -378,12 +369,8 @@ def test_an_email_written_earlier_in_the_window_may_be_recorded(twin):
     assert [e["email"] for e in inbox(config, "contacts")] == ["SAM@acme.example"]
 
 
-def test_tool_calls_beyond_the_turns_limit_are_not_run(twin):
+def test_tool_calls_beyond_the_turns_limit_are_not_run(sent, twin):
     client, stubber, config = twin
-    sent: list[dict] = []
-    client.application.extensions["twin"].model.client.meta.events.register(
-        "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
-    )
     uses = [(f"t{i}", "record_contact", {"email": f"p{i}@acme.example"}) for i in range(40)]
     message = "Hire us: " + " ".join(f"p{i}@acme.example" for i in range(40))
     stubber.add_response("converse", tool_response(*uses), request(ANY))

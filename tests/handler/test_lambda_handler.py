@@ -28,13 +28,8 @@ def context(request_id: str = "c0ffee00-1111-4222-8333-444455556666") -> SimpleN
 
 
 @pytest.fixture(autouse=True)
-def fresh_app(monkeypatch, tmp_path):
-    monkeypatch.setenv("TWIN_MEMORY_DIR", str(tmp_path / "memory"))
-    monkeypatch.delenv("TWIN_MODEL_ID", raising=False)
-    monkeypatch.delenv("TWIN_MEMORY_BUCKET", raising=False)
-    lambda_handler.get_app.cache_clear()
-    yield
-    lambda_handler.get_app.cache_clear()
+def fresh_app(fresh_lambda_app):
+    """Each test builds the Lambda's app anew: offline model, files under its tmp_path."""
 
 
 def call(name: str, request_id: str = "c0ffee00-1111-4222-8333-444455556666") -> tuple[dict, dict]:

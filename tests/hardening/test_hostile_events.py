@@ -48,13 +48,8 @@ def event(method: str, path: str, body: str | None, extra_headers: dict[str, str
 
 
 @pytest.fixture(autouse=True)
-def fresh_app(monkeypatch, tmp_path):
-    monkeypatch.setenv("TWIN_MEMORY_DIR", str(tmp_path / "memory"))
-    monkeypatch.delenv("TWIN_MODEL_ID", raising=False)
-    monkeypatch.delenv("TWIN_MEMORY_BUCKET", raising=False)
-    lambda_handler.get_app.cache_clear()
-    yield
-    lambda_handler.get_app.cache_clear()
+def fresh_app(fresh_lambda_app):
+    """Each test builds the Lambda's app anew: offline model, files under its tmp_path."""
 
 
 def answer(ev: dict) -> tuple[int, dict | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra.origin import ORIGIN_HEADER
+from api.origin import HEADER as ORIGIN_HEADER  # CloudFront sends the header the app checks
 from tests.infra.stack_runs import ALL_FEATURES, Program, program_for
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
