@@ -12,12 +12,13 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/python -m pip install --quiet --group dev
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m api --host $(HOST) --port $(PORT)
+	$(BIN)/twin run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -26,8 +27,8 @@ test: $(STAMP)
 # Draft a persona folder (from a LinkedIn "Save to PDF" export with FROM=), then check it.
 persona: $(STAMP)
 	@test -n "$(DIR)" || { echo 'usage: make persona DIR=my-persona [FROM=Profile.pdf] [FORCE=1]'; exit 2; }
-	$(BIN)/python -m api.personas init "$(DIR)" $(if $(FROM),--from "$(FROM)") $(if $(FORCE),--force)
-	$(BIN)/python -m api.personas check "$(DIR)"
+	$(BIN)/twin persona init "$(DIR)" $(if $(FROM),--from "$(FROM)") $(if $(FORCE),--force)
+	$(BIN)/twin persona check "$(DIR)"
 
 # The measured figures (README, "Measured"): prints a table, writes bench/results.json.
 bench: $(STAMP)
@@ -40,18 +41,18 @@ eval: $(STAMP)
 
 # One-time, per AWS account: state bucket, secrets key, GitHub OIDC provider.
 bootstrap: $(STAMP)
-	$(BIN)/python -m infra.bootstrap --region "$(REGION)" --github-repo "$(REPO)"
+	$(BIN)/twin bootstrap --region "$(REGION)" --github-repo "$(REPO)"
 
 # The owner's inbox: `make inbox` reads the local twin's folder, `make inbox STACK=dev` that stack's
 # bucket with your own AWS credentials. More: ARGS='--since 7d', ARGS=stats, ARGS='answer ID "..."'.
 inbox: $(STAMP)
 ifdef STACK
 	@command -v pulumi >/dev/null || { echo "make inbox: the pulumi CLI is not installed;" \
-		"run $(BIN)/python -m api.inbox --bucket NAME instead" >&2; exit 1; }
+		"run $(BIN)/twin inbox --bucket NAME instead" >&2; exit 1; }
 	@bucket="$$(pulumi stack output memoryBucket --stack '$(STACK)')" && \
-		$(BIN)/python -m api.inbox --bucket "$$bucket" $(ARGS)
+		$(BIN)/twin inbox --bucket "$$bucket" $(ARGS)
 else
-	@$(BIN)/python -m api.inbox $(ARGS)
+	@$(BIN)/twin inbox $(ARGS)
 endif
 
 lint: $(STAMP)

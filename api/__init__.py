@@ -1,36 +1,33 @@
-"""Twin's chat API: a Flask app that answers visitors as a person's AI twin."""
+"""Twin's chat API: a Flask app that answers visitors as a person's AI twin.
+
+This package is the runtime: it is what the Lambda archive ships, whole, and nothing in it is an
+owner's tool (those live in `twin/`). Its layers and what each may import are described in
+docs/architecture.md.
+"""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask
 
 from .chat import ChatService
 from .config import Config
 from .errors import register_error_handlers
+from .hooks import register_request_hooks
 from .inbox import Inbox
-from .logs import configure_logging, register_request_log
+from .logs import configure_logging
 from .memory import ConversationStore
 from .models import Model
 from .notify import Notifier
 from .origin import register_origin_check
-from .personas import Persona, load_persona
+from .persona import Persona, load_persona
+from .routes import bp
+from .services import EXTENSION, Services, services
 
-
-@dataclass(frozen=True)
-class Services:
-    """What the routes use, built once per process."""
-
-    config: Config
-    persona: Persona
-    model: Model
-    store: ConversationStore
-    chat: ChatService
-    inbox: Inbox
-    notifier: Notifier
+__all__ = ["build_model", "create_app", "services"]
 
 
 def build_model(config: Config, persona: Persona, bedrock_client: Any = None) -> Model:
@@ -50,22 +47,34 @@ def build_model(config: Config, persona: Persona, bedrock_client: Any = None) ->
     return BedrockModel(bedrock_client, config.model_id, config.max_tokens)
 
 
-def build_store(config: Config, s3_client: Any = None) -> tuple[ConversationStore, Inbox]:
+def build_conversation_store(config: Config, s3_client: Any = None) -> ConversationStore:
     """S3 when TWIN_MEMORY_BUCKET is set, else JSON files under TWIN_MEMORY_DIR."""
     if config.memory_bucket:
-        from .inbox.s3 import S3Inbox
-        from .memory.s3 import CLIENT_CONFIG, S3ConversationStore
+        from .memory.s3 import S3ConversationStore
 
-        if s3_client is None:
-            import boto3
-
-            s3_client = boto3.client("s3", config=CLIENT_CONFIG)
-        return (S3ConversationStore(s3_client, config.memory_bucket),
-                S3Inbox(s3_client, config.memory_bucket))
-    from .inbox.files import FileInbox
+        return S3ConversationStore(s3_client or _s3_client(), config.memory_bucket)
     from .memory.files import FileConversationStore
 
-    return FileConversationStore(config.memory_dir), FileInbox(config.memory_dir)
+    return FileConversationStore(config.memory_dir)
+
+
+def build_inbox(config: Config, s3_client: Any = None) -> Inbox:
+    """The inbox beside the conversations: the same bucket, or the same folder."""
+    if config.memory_bucket:
+        from .inbox.s3 import S3Inbox
+
+        return S3Inbox(s3_client or _s3_client(), config.memory_bucket)
+    from .inbox.files import FileInbox
+
+    return FileInbox(config.memory_dir)
+
+
+def _s3_client() -> Any:
+    import boto3
+
+    from .memory.s3 import CLIENT_CONFIG
+
+    return boto3.client("s3", config=CLIENT_CONFIG)
 
 
 # A notice must never hold a visitor's request: short timeouts, one retry.
@@ -76,7 +85,7 @@ SNS_TIMEOUTS = {"connect_timeout": 2, "read_timeout": 3,
 def build_notifier(config: Config, inbox: Inbox, sns_client: Any = None) -> Notifier:
     """Owner notices through SNS when TWIN_NOTIFY_TOPIC_ARN is set, else to the log."""
 
-    def make_client() -> Any:
+    def connect_sns() -> Any:
         if sns_client is not None:
             return sns_client
         import boto3
@@ -89,65 +98,47 @@ def build_notifier(config: Config, inbox: Inbox, sns_client: Any = None) -> Noti
 
     where = f"--bucket {config.memory_bucket}" if config.memory_bucket else (
         f"--dir {config.memory_dir}")
-    return Notifier(inbox, topic_arn=config.notify_topic_arn, sns_client=make_client, where=where)
-
-
-def _register_headers(app: Flask, config: Config) -> None:
-    @app.before_request
-    def _request_id() -> None:
-        context = request.environ.get("awsgi.context")
-        g.request_id = getattr(context, "aws_request_id", None) or uuid.uuid4().hex
-
-    @app.after_request
-    def _headers(response: Response) -> Response:
-        response.headers["X-Request-Id"] = g.get("request_id") or ""
-        if request.path.startswith("/api/") or response.mimetype == "application/json":
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["X-Content-Type-Options"] = "nosniff"
-        origin = request.headers.get("Origin")
-        if origin and origin in config.allowed_origins:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Content-Type"
-            response.headers["Access-Control-Max-Age"] = "600"
-            response.vary.add("Origin")
-        return response
+    return Notifier(inbox, topic_arn=config.notify_topic_arn, connect_sns=connect_sns,
+                    where=where)
 
 
 def create_app(
     config: Config | None = None,
     *,
+    model: Model | None = None,
+    store: ConversationStore | None = None,
+    today: Callable[[], date] | None = None,
     bedrock_client: Any = None,
     s3_client: Any = None,
     sns_client: Any = None,
 ) -> Flask:
-    """Build the app; AWS clients may be passed in (stubbed in tests), else made once here."""
+    """Build the app from `config` (default: the environment).
+
+    Tests and the bench pass their own parts instead of the ones built here: a `model` to answer
+    with, a conversation `store`, the clock that dates the prompt (`today`), or AWS clients
+    (stubbed or pointed at moto).
+    """
     config = config or Config.from_env()
     configure_logging()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # keep the documented field order
     persona = load_persona(config.persona_path)
-    model = build_model(config, persona, bedrock_client)
-    store, inbox = build_store(config, s3_client)
-    notifier = build_notifier(config, inbox, sns_client)
+    notifier = build_notifier(config, build_inbox(config, s3_client), sns_client)
     chat = ChatService(
         persona,
-        model,
-        store,
-        inbox,
+        model or build_model(config, persona, bedrock_client),
+        store or build_conversation_store(config, s3_client),
         notifier,
         history_messages=config.history_messages,
         max_turns=config.max_turns,
+        today=today,
     )
-    app.extensions["twin"] = Services(config, persona, model, store, chat, inbox, notifier)
-    _register_headers(app, config)
-    register_request_log(app)
+    app.extensions[EXTENSION] = Services(config, chat, notifier)
+    register_request_hooks(app)
     if config.origin_secret:
-        # After the request id and the timer, so a refusal is answered and logged like any error.
+        # After the request hooks, so a refusal is answered and logged like any error.
         register_origin_check(app, config.origin_secret)
     register_error_handlers(app)
-    from .routes import bp
-
     app.register_blueprint(bp)
     return app

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from .errors import ConversationLimit, ModelError
-from .inbox import Inbox
 from .memory import ConversationStore, Message, stored_reply, utc_now, visitor_turns
 from .models import Model, Reply
 from .notify import Notifier
-from .personas import Persona
+from .persona import Persona
 from .prompt import build_system_prompt
 from .tools import TurnTools
 
@@ -37,21 +36,19 @@ class ChatService:
         persona: Persona,
         model: Model,
         store: ConversationStore,
-        inbox: Inbox,
         notifier: Notifier,
         *,
         history_messages: int,
         max_turns: int,
-        today: Callable[[], date] = _today,
+        today: Callable[[], date] | None = None,
     ) -> None:
         self.persona = persona
         self.model = model
         self.store = store
-        self.inbox = inbox
-        self.notifier = notifier
+        self.notifier = notifier  # what the turn's tools record through
         self.history_messages = history_messages
         self.max_turns = max_turns
-        self.today = today
+        self.today = today or _today  # the date the prompt states
         self._prompt: tuple[date, str] | None = None
 
     def system_prompt(self) -> str:
@@ -86,7 +83,7 @@ class ChatService:
         question = {"role": "user", "content": text}
         window = [*self.window(history), question]
         written = "\n".join(m["content"] for m in window if m["role"] == "user")
-        tools = TurnTools(self.inbox, self.notifier, session_id, asked=text,
+        tools = TurnTools(self.notifier, session_id, asked=text,
                           message_id=message_id, visitor_text=written)
         reply = self.model.reply(system, window, tools)
         # Only text is kept: tool calls and their results never reach the record or the visitor.

@@ -11,7 +11,8 @@ from pathlib import Path
 from .csp import parse_embed_origins
 
 OFFLINE_MODEL = "offline"
-DEFAULT_PERSONA = Path(__file__).resolve().parent / "persona"
+# The example persona, beside the code; on Lambda TWIN_PERSONA names the compiled one.
+DEFAULT_PERSONA = Path(__file__).resolve().parent.parent / "personas" / "example"
 MAX_BODY_BYTES = 64 * 1024
 SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 
@@ -46,7 +47,6 @@ class Config:
     history_messages: int = 20
     max_turns: int = 50
     max_tokens: int = 1000
-    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     embed_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = MAX_BODY_BYTES
     retention_days: int = 7
@@ -64,16 +64,8 @@ class Config:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
-        """Read the TWIN_* variables (DESIGN 6), failing with a message that names the bad one."""
+        """Read the TWIN_* variables (docs/architecture.md, "Settings"); a bad one is named."""
         env = os.environ if environ is None else environ
-        origins = tuple(
-            o.strip() for o in env.get("TWIN_ALLOWED_ORIGINS", "").split(",") if o.strip()
-        )
-        for origin in origins:
-            if not origin.startswith(("https://", "http://")) or origin.endswith("/"):
-                raise ConfigError(
-                    f"TWIN_ALLOWED_ORIGINS entries must look like https://a.example, got {origin!r}"
-                )
         topic = env.get("TWIN_NOTIFY_TOPIC_ARN", "").strip() or None
         if topic and not SNS_TOPIC_ARN.match(topic):
             raise ConfigError(f"TWIN_NOTIFY_TOPIC_ARN must be an SNS topic ARN, got {topic!r}")
@@ -92,7 +84,6 @@ class Config:
             history_messages=_int(env, "TWIN_HISTORY_MESSAGES", 20, 2, 200),
             max_turns=_int(env, "TWIN_MAX_TURNS", 50, 1, 1000),
             max_tokens=_int(env, "TWIN_MAX_TOKENS", 1000, 16, 10000),
-            allowed_origins=origins,
             retention_days=_int(env, "TWIN_RETENTION_DAYS", 7, 1, 3650),
             notify_topic_arn=topic,
             embed_origins=embed_origins,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, Response, g, jsonify
+from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
+
+from .logs import current_request, current_request_id
 
 log = logging.getLogger("twin")
 
@@ -82,6 +85,13 @@ class MemoryUnavailable(ApiError):
     message = "Conversations cannot be reached right now. Please try again in a moment."
 
 
+class ContactUnavailable(ApiError):
+    """The inbox store failed or timed out; the visitor's details were not saved."""
+
+    status, code = 503, "contact_unavailable"
+    message = "Your details could not be saved just now. Please try again in a moment."
+
+
 class ConversationBusy(ApiError):
     """Too many concurrent writes to one conversation; nothing of this turn was saved."""
 
@@ -100,13 +110,17 @@ _HTTP_ERRORS: dict[int, type[ApiError]] = {
 }
 
 
+def error_body(error: ApiError, request_id: str | None) -> dict[str, Any]:
+    """The one error shape, as every error response (and the WAF's 429) carries it."""
+    return {"error": {"code": error.code, "message": error.message, "request_id": request_id}}
+
+
 def error_response(error: ApiError) -> Response:
     """Render an ApiError in the one error shape."""
-    g.error_code = error.code  # for the request's log line, which the metric filters read
-    body = {
-        "error": {"code": error.code, "message": error.message, "request_id": g.get("request_id")}
-    }
-    response = jsonify(body)
+    served = current_request()
+    if served is not None:
+        served.error = error.code  # for the request's log line, which the metric filters read
+    response = jsonify(error_body(error, current_request_id()))
     response.status_code = error.status
     if error.retry_after is not None:
         response.headers["Retry-After"] = str(error.retry_after)
@@ -134,5 +148,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unhandled(error: Exception) -> Response:
         # The full trace goes to the log with the request id; the visitor gets a generic sentence.
-        log.exception("unhandled error", extra={"request_id": g.get("request_id")})
+        log.exception("unhandled error")
         return error_response(ApiError())

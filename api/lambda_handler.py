@@ -12,6 +12,7 @@ import awsgi
 from flask import Flask
 
 from . import create_app
+from .errors import ApiError, error_body
 from .logs import configure_logging
 
 log = logging.getLogger("twin")
@@ -26,13 +27,7 @@ def get_app() -> Flask:
 def _unusable_event(context: Any, reason: str) -> dict[str, Any]:
     request_id = getattr(context, "aws_request_id", None)
     log.error("unusable event: %s", reason, extra={"request_id": request_id, "event": "bad_event"})
-    body = {
-        "error": {
-            "code": "internal",
-            "message": "Something went wrong on our side. Please try again in a moment.",
-            "request_id": request_id,
-        }
-    }
+    body = error_body(ApiError(), request_id)
     return {
         "statusCode": 500,
         "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},

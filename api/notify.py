@@ -1,4 +1,8 @@
-"""Notices to the owner about new inbox entries: SNS when a topic is set, else the log."""
+"""Inbox entries recorded, and the owner told of new ones: by SNS with a topic, else in the log.
+
+Every entry, from the contact form or from a model's tool call, is recorded through
+`Notifier.record` (docs/architecture.md, "The inbox").
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from .inbox import Entry, Inbox, hourly_notice_keys, notice_key
-from .logs import current_request_id
+from .inbox import FOLDERS, Entry, Inbox, hourly_notice_keys, notice_key
 
 log = logging.getLogger("twin")
 SUBJECTS = {"contact": "Twin: a visitor left a contact", "question": "Twin: a question to answer"}
 MAX_FIELD_CHARS = 500
 NOTICES_PER_HOUR = 12  # per kind: beyond it the inbox still records, the owner is not emailed
-
+# The event of the line each new entry writes; the stack's metric filters count them.
+RECORDED_EVENTS = {kind: f"{kind}_recorded" for kind in FOLDERS}
 
 
 def _clip(value: Any) -> str:
@@ -33,37 +37,48 @@ def notice_text(entry: Entry, where: str) -> str:
                  f"Question: {_clip(entry['question'])}"]
     if entry.get("asked"):
         lines.append(f"The visitor wrote: {_clip(entry['asked'])}")
-    lines += ["", f"List your inbox with: python -m api.inbox {where}",
+    lines += ["", f"Read your inbox in your Twin folder with: .venv/bin/twin inbox {where}",
               "(at most one notice per conversation and kind; the inbox keeps every entry)"]
     return "\n".join(lines)
 
 
 class Notifier:
-    """Tells the owner once per conversation and kind; a failure never reaches the visitor."""
+    """Records inbox entries, and tells the owner once per conversation and kind.
+
+    A failed notice never reaches the visitor; a failed store does (the entry is not kept).
+    """
 
     def __init__(
         self,
         inbox: Inbox,
         *,
         topic_arn: str | None = None,
-        sns_client: Callable[[], Any] | None = None,
+        connect_sns: Callable[[], Any] | None = None,
         where: str = "",
     ) -> None:
         self.inbox = inbox
         self.topic_arn = topic_arn
-        self._sns_factory = sns_client
+        self._connect_sns = connect_sns  # makes the SNS client
         self._sns: Any = None
         self.where = where
 
     def _client(self) -> Any:
         # Made on the first notice, not at cold start: most turns never notify.
-        if self._sns is None and self._sns_factory is not None:
-            self._sns = self._sns_factory()
+        if self._sns is None and self._connect_sns is not None:
+            self._sns = self._connect_sns()
         return self._sns
+
+    def record(self, entry: Entry) -> bool:
+        """Store an entry unless it is stored already, and tell the owner; True when it was new."""
+        if not self.inbox.record(entry):
+            return False
+        log.info("inbox entry recorded", extra={"event": RECORDED_EVENTS[entry["kind"]]})
+        self.notify(entry)
+        return True
 
     def notify(self, entry: Entry) -> bool:
         """Send a notice for a new entry unless its conversation already had one; True if sent."""
-        extra = {"request_id": current_request_id(), "event": f"{entry['kind']}_notice"}
+        extra = {"event": f"{entry['kind']}_notice"}
         claimed: list[str] = []
         try:
             if not self.inbox.claim(notice_key(entry)):

@@ -1,4 +1,7 @@
-"""The OpenAPI 3.1 description of /api (DESIGN 3), served at GET /api/openapi.json."""
+"""The OpenAPI 3.1 description of /api, served at GET /api/openapi.json.
+
+docs/architecture.md, "The HTTP API", says the same in prose.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ REQUEST_ID = {"X-Request-Id": {"description": "The request's id, also in the log
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
                                "required": True, "schema": {"type": "string",
                                                             "pattern": "^[0-9]+$"}}}
-# When each documented error happens (DESIGN 3); every operation may also answer 500 internal.
+# When each documented error happens; every operation may also answer 500 internal.
 ERRORS = {
     "400": "The body is not a JSON object, a field is wrong, or the session id is not a UUID.",
     "403": "TWIN_ORIGIN_SECRET is set and the request did not come through CloudFront.",
@@ -54,12 +57,15 @@ def _object(properties: dict[str, Any], required: list[str] | None = None) -> di
 
 
 def _operation(summary: str, ok: tuple[str, dict[str, Any]], errors: list[str],
-               body: dict[str, Any] | None = None, parameters: list | None = None) -> dict:
+               body: dict[str, Any] | None = None, parameters: list | None = None,
+               notes: dict[str, str] | None = None) -> dict:
+    """One operation; `notes` says when an error happens where the common sentence does not fit."""
     status, response = ok
+    described = {**ERRORS, **(notes or {})}
     errors = ["403", *errors]  # any request, when only CloudFront may call the API
     error = {"$ref": "#/components/schemas/Error"}
     responses = {status: response, **{
-        code: _json(error, ERRORS[code], RETRY_AFTER if code in ("429", "503") else None)
+        code: _json(error, described[code], RETRY_AFTER if code in ("429", "503") else None)
         for code in errors}, "500": _json(error, "internal: anything else (logged).")}
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
     if body is not None:
@@ -111,7 +117,9 @@ def openapi_spec(max_message_chars: int) -> dict[str, Any]:
             "/api/contact": {"post": _operation(
                 "Leave contact details for the person.",
                 ("201", _json(_object({"status": {"const": "received"}}), "Received.")),
-                ["400", "413", "415"],
+                ["400", "413", "415", "503"],
+                notes={"503": "contact_unavailable: the details could not be saved just now; "
+                              "nothing was kept; try again after Retry-After."},
                 body=_object({"email": {**text(MAX_EMAIL_CHARS), "format": "email"},
                               "name": text(MAX_NAME_CHARS), "message": message,
                               "session_id": UUID,

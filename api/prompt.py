@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from .personas import Persona
+from .persona import Persona
 
 RULES = """\
 Rules you always follow:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import BadRequest
-from .inbox import Entry, Inbox, new_entry
-from .logs import current_request_id
+from .inbox import new_entry
+from .models import ToolSpec
 from .notify import Notifier
 from .validation import MAX_NAME_CHARS, check_email, check_text
 
@@ -17,45 +17,41 @@ MAX_NOTE_CHARS = 1000
 MAX_QUESTION_CHARS = 500
 MAX_TOOL_CALLS = 4  # per visitor turn; more are answered with an error, not run
 
-TOOL_SPECS: list[dict[str, Any]] = [
-    {
-        "toolSpec": {
-            "name": "record_contact",
-            "description": (
-                "Pass a visitor's contact details on to the person, so they can get back to the "
-                "visitor. Use only an email address the visitor wrote in this conversation."
-            ),
-            "inputSchema": {"json": {
-                "type": "object",
-                "properties": {
-                    "email": {"type": "string", "description": "The visitor's email address."},
-                    "name": {"type": "string", "description": "The visitor's name, if given."},
-                    "note": {"type": "string",
-                             "description": "What the visitor wants, in one or two sentences."},
-                },
-                "required": ["email"],
-            }},
-        }
-    },
-    {
-        "toolSpec": {
-            "name": "record_unknown_question",
-            "description": (
-                "Record a question about the person that the facts you were given do not "
-                "answer, so the person can answer it later. Call it before saying you don't know."
-            ),
-            "inputSchema": {"json": {
-                "type": "object",
-                "properties": {
-                    "question": {"type": "string", "description": "The question, in one line."},
-                },
-                "required": ["question"],
-            }},
-        }
-    },
-]
-TOOL_CONFIG: dict[str, Any] = {"tools": TOOL_SPECS, "toolChoice": {"auto": {}}}
-
+# Told to the model in every turn (docs/architecture.md, "Tools"); each model states them in its
+# own API's shape (models/bedrock.py: tool_config).
+TOOL_SPECS = (
+    ToolSpec(
+        name="record_contact",
+        description=(
+            "Pass a visitor's contact details on to the person, so they can get back to the "
+            "visitor. Use only an email address the visitor wrote in this conversation."
+        ),
+        parameters={
+            "type": "object",
+            "properties": {
+                "email": {"type": "string", "description": "The visitor's email address."},
+                "name": {"type": "string", "description": "The visitor's name, if given."},
+                "note": {"type": "string",
+                         "description": "What the visitor wants, in one or two sentences."},
+            },
+            "required": ["email"],
+        },
+    ),
+    ToolSpec(
+        name="record_unknown_question",
+        description=(
+            "Record a question about the person that the facts you were given do not "
+            "answer, so the person can answer it later. Call it before saying you don't know."
+        ),
+        parameters={
+            "type": "object",
+            "properties": {
+                "question": {"type": "string", "description": "The question, in one line."},
+            },
+            "required": ["question"],
+        },
+    ),
+)
 
 
 class ToolInputError(ValueError):
@@ -66,8 +62,7 @@ class ToolInputError(ValueError):
 class TurnTools:
     """The tools as bound to one visitor turn: its conversation, its question, the owner's inbox."""
 
-    inbox: Inbox
-    notifier: Notifier
+    notifier: Notifier  # records each entry and tells the owner
     session_id: str
     asked: str
     message_id: str  # the visitor turn; a retry of it records the same entries
@@ -76,7 +71,7 @@ class TurnTools:
     calls: int = 0
     _seen: set[str] = field(default_factory=set)  # entry ids already recorded in this turn
 
-    config = TOOL_CONFIG
+    specs = TOOL_SPECS
 
     def call(self, name: str, arguments: Any) -> dict[str, Any]:
         """Run a tool; raises ToolInputError for input the server refuses."""
@@ -109,7 +104,7 @@ class TurnTools:
             result = self.record(kind, fields)
         except Exception:
             # Storage failing must not cost the visitor their answer: the model is told instead.
-            log.exception("inbox entry not recorded", extra={"request_id": current_request_id()})
+            log.exception("inbox entry not recorded")
             raise ToolInputError("This could not be recorded just now.") from None
         self.done.add(kind)
         return result
@@ -121,16 +116,6 @@ class TurnTools:
         entry = new_entry(kind, fields, session_id=self.session_id, asked=self.asked,
                           source="chat", identity=identity)
         if entry["id"] not in self._seen:  # the same call twice in one turn stores once
-            record_entry(self.inbox, self.notifier, entry)
+            self.notifier.record(entry)
             self._seen.add(entry["id"])
         return {"status": "recorded"}
-
-
-def record_entry(inbox: Inbox, notifier: Notifier, entry: Entry) -> bool:
-    """Store an entry unless it is stored already, and tell the owner; True when it was new."""
-    if not inbox.record(entry):
-        return False
-    log.info("inbox entry recorded",
-             extra={"request_id": current_request_id(), "event": f"{entry['kind']}_recorded"})
-    notifier.notify(entry)
-    return True

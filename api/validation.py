@@ -1,4 +1,7 @@
-"""Checks on what a visitor sends, before anything is stored or the model is called."""
+"""Checks on what a visitor sends, before anything is stored or the model is called.
+
+The same checks hold for what the model passes to a tool, so this module needs no web layer.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +9,13 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any
-
-from flask import Request
+from typing import Any, Protocol
 
 from .errors import BadRequest, InvalidSession, PayloadTooLarge, UnsupportedMediaType
+from .text import EMAIL
 
 MAX_EMAIL_CHARS = 254  # RFC 5321's limit on a forward path
 MAX_NAME_CHARS = 100
-# One address, as people type them: a local part, an @, a domain with a dot. Deliverability is
-# the owner's to find out; this only keeps out what cannot be an address.
-EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@"
-    r"(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line ends pass
 
@@ -41,7 +37,16 @@ def check_session_id(value: Any) -> str:
     return value
 
 
-def read_json_object(request: Request, max_bytes: int) -> dict[str, Any]:
+class JsonRequest(Protocol):
+    """What read_json_object needs of a request (Flask's has it)."""
+
+    content_length: int | None
+    is_json: bool
+
+    def get_data(self, cache: bool = True) -> bytes: ...
+
+
+def read_json_object(request: JsonRequest, max_bytes: int) -> dict[str, Any]:
     """The request body as a JSON object, or the matching 4xx."""
     if request.content_length is not None and request.content_length > max_bytes:
         raise PayloadTooLarge()

@@ -31,7 +31,7 @@ def runtime_version() -> str:
 def measure(python: str, version: str, runs: int, page_runs: int) -> dict:
     """Every figure of the benchmark, in the shape results.json keeps."""
     with first_on_path(python):
-        archive = build_package(PROJECT_DIR / "api" / "persona", version)
+        archive = build_package(PROJECT_DIR / "personas" / "example", version)
     infos = zipfile.ZipFile(archive).infolist()
     results: dict = {
         "package": {"path": archive.relative_to(PROJECT_DIR).as_posix(),

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from api.config import Config
-from api.local import create_local_app
 from bench.servers import serving
+from twin.server import create_local_app
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

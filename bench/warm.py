@@ -18,10 +18,12 @@ from typing import Any
 import awsgi
 from flask import Flask
 
-from api import create_app
+from api import build_model, create_app
 from api.config import Config
 from api.logs import JsonFormatter, configure_logging
 from api.models import Reply
+from api.models.bedrock import tool_config
+from api.persona import load_persona
 from bench.coldstart import FAKE_SESSION, chat_event
 from bench.servers import s3_server
 
@@ -53,11 +55,9 @@ class TimedModel:
 
 
 def timed_app(config: Config, **clients: Any) -> tuple[Flask, TimedModel]:
-    """The app as create_app builds it, with its model wrapped in a TimedModel."""
-    app = create_app(config, **clients)
-    chat = app.extensions["twin"].chat
-    chat.model = TimedModel(chat.model)
-    return app, chat.model
+    """The app as create_app builds it, answering with its model wrapped in a TimedModel."""
+    model = TimedModel(build_model(config, load_persona(config.persona_path)))
+    return create_app(config, model=model, **clients), model
 
 
 @contextmanager
@@ -156,7 +156,7 @@ def prompt_sizes(at_turns: tuple[int, ...] = (1, 10, 50)) -> dict[str, dict[str,
     for turn in at_turns:
         system, messages, tools = model.calls[turn - 1]
         # The system prompt, the window of history and the tool definitions all go to the model.
-        tool_chars = len(json.dumps(tools.config)) if tools is not None else 0
+        tool_chars = len(json.dumps(tool_config(tools.specs))) if tools is not None else 0
         characters = len(system) + sum(len(m["content"]) for m in messages) + tool_chars
         sizes[f"turn_{turn}"] = {"characters": characters, "messages": len(messages),
                                  "system_characters": len(system), "tool_characters": tool_chars,

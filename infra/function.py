@@ -8,12 +8,11 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.arns import Arns
-from infra.package import PERSONA_FILE
+from infra.package import PERSONA_FILE, TASK_ROOT
 from infra.policies import allow, assume_role, document
 from infra.settings import OFFLINE_MODEL, PROFILE_REGIONS, Settings
 
 HANDLER = "api.lambda_handler.handler"
-TASK_ROOT = "/var/task"
 LIVE_ALIAS = "live"
 
 
@@ -115,8 +114,6 @@ def chat_function(
     if origin_secret is not None:
         # A secret Output: Pulumi keeps the whole environment encrypted in the state.
         variables["TWIN_ORIGIN_SECRET"] = origin_secret
-    if settings.allowed_origins:
-        variables["TWIN_ALLOWED_ORIGINS"] = ",".join(settings.allowed_origins)
     snap_start = settings.guardrails.snap_start
     function = aws.lambda_.Function(
         f"{settings.prefix}-chat",

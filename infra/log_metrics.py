@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 import pulumi_aws as aws
 
+from api.errors import ModelError, ModelUnavailable, RateLimited
+from api.logs import REQUEST_MESSAGE
+from api.notify import RECORDED_EVENTS
 from infra.settings import Settings
 
-# Error codes the app puts in a request's `error` field when Bedrock failed (api/errors.py).
-MODEL_ERROR_CODES = ("model_error", "model_unavailable", "rate_limited")
+# Error codes the app puts in a request's `error` field when Bedrock failed.
+MODEL_ERROR_CODES = (ModelError.code, ModelUnavailable.code, RateLimited.code)
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,10 @@ OUTPUT_TOKENS = LogMetric("OutputTokens", "{ $.output_tokens > 0 }", "$.output_t
 # stored contact or unanswered question.
 CONVERSATIONS_STARTED = LogMetric("ConversationsStarted", "{ $.new_conversation IS TRUE }", "1",
                                   "Count")
-CONTACTS = LogMetric("ContactsRecorded", '{ $.event = "contact_recorded" }', "1", "Count")
-UNKNOWN_QUESTIONS = LogMetric("UnknownQuestions", '{ $.event = "question_recorded" }', "1",
-                              "Count")
+CONTACTS = LogMetric("ContactsRecorded", f'{{ $.event = "{RECORDED_EVENTS["contact"]}" }}', "1",
+                     "Count")
+UNKNOWN_QUESTIONS = LogMetric("UnknownQuestions",
+                              f'{{ $.event = "{RECORDED_EVENTS["question"]}" }}', "1", "Count")
 LOG_METRICS = (MODEL_ERRORS, MODEL_LATENCY, INPUT_TOKENS, OUTPUT_TOKENS, CONVERSATIONS_STARTED,
                CONTACTS, UNKNOWN_QUESTIONS)
 
@@ -57,7 +61,7 @@ def slow_and_failed_query(settings: Settings) -> str:
     codes = ", ".join(f'"{code}"' for code in MODEL_ERROR_CODES)
     return "\n".join([
         "fields @timestamp, " + ", ".join(QUERY_FIELDS),
-        '| filter message = "request"',
+        f'| filter message = "{REQUEST_MESSAGE}"',
         f"| filter status >= 500 or error in [{codes}] or duration_ms >= {slow_ms}",
         "| sort duration_ms desc",
         "| limit 100",

@@ -1,4 +1,8 @@
-"""Build the Lambda archive: the api package, its dependencies for arm64, the compiled persona."""
+"""Build the Lambda archive: the api package, its dependencies for arm64, the compiled persona.
+
+The rule is "ship `api/` whole and the compiled persona": `api/` holds only what serves requests,
+and the owner's tools live in `twin/` (docs/architecture.md, "Layers").
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,12 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from api.personas import write_compiled_persona
-from api.personas.check import require_valid_persona
-from infra.bytecode import compile_entries, find_python, warn_no_python
+from api.persona import write_compiled_persona
+from infra.bytecode import TASK_ROOT, compile_entries, find_python, warn_no_python
 from infra.settings import PROJECT_DIR
+from twin.persona.check import require_valid_persona
+
+__all__ = ["PERSONA_FILE", "TASK_ROOT", "build_package"]
 
 PLATFORM = "manylinux2014_aarch64"
 PERSONA_FILE = "persona.json"
@@ -22,17 +28,6 @@ BUILD_DIR = PROJECT_DIR / "build" / "lambda"
 # A fixed timestamp and mode for every entry, so the same sources give the same bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SKIPPED = ("__pycache__", ".pyc", "bin/")
-# What the owner runs on their own machine (the local server, the inbox and persona commands):
-# the function never imports these, so its archive leaves them out.
-OWNER_ONLY = (
-    "api/__main__.py", "api/local.py",
-    "api/inbox/__main__.py", "api/inbox/answer.py", "api/inbox/cli.py",
-    "api/inbox/conversations.py", "api/inbox/report.py", "api/inbox/sources.py",
-    "api/inbox/stats.py",
-    "api/personas/__main__.py", "api/personas/advice.py", "api/personas/check.py",
-    "api/personas/history.py", "api/personas/linkedin.py", "api/personas/pdftext.py",
-    "api/personas/scaffold.py",
-)
 # Python files that ship as source beside their bytecode, so tracebacks show their lines: the
 # app's own. Dependencies ship bytecode alone (README, "The Lambda package").
 APP_SOURCES = ("api/",)
@@ -75,13 +70,11 @@ def cached_dependencies(requirements: list[str], python_version: str, build_dir:
     return target
 
 
-def _files(root: Path, prefix: str = "", exclude: tuple[Path, ...] = ()) -> dict[str, Path]:
+def _files(root: Path, prefix: str = "") -> dict[str, Path]:
     found = {}
     for path in root.rglob("*"):
         relative = prefix + path.relative_to(root).as_posix()
-        if path.is_file() and not any(s in relative for s in SKIPPED) and not any(
-            path.is_relative_to(e) for e in exclude
-        ):
+        if path.is_file() and not any(s in relative for s in SKIPPED):
             found[relative] = path
     return found
 
@@ -110,10 +103,7 @@ def build_package(
     """Build `<build_dir>/twin-lambda.zip`, with bytecode for `python_version`, and return it."""
     require_valid_persona(persona_dir)  # a persona `check` fails is never deployed, same message
     deps = cached_dependencies(lambda_requirements(), python_version, build_dir)
-    api_dir = PROJECT_DIR / "api"
-    # The example persona folder stays out: the function reads only the compiled document.
-    sources = {**_files(deps), **_files(api_dir, "api/", exclude=(api_dir / "persona",))}
-    sources = {name: path for name, path in sources.items() if name not in OWNER_ONLY}
+    sources = {**_files(deps), **_files(PROJECT_DIR / "api", "api/")}
     entries = {name: path.read_bytes() for name, path in sources.items()}
     with tempfile.TemporaryDirectory() as scratch:
         compiled = write_compiled_persona(persona_dir, Path(scratch) / PERSONA_FILE)

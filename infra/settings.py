@@ -172,9 +172,9 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
     price_class = values.get("priceClass", "").strip() or "PriceClass_100"
     if price_class not in PRICE_CLASSES:
         raise _fail("priceClass", f"must be one of {PRICE_CLASSES}", "PriceClass_100")
-    persona_dir = PROJECT_DIR / (values.get("personaDir", "").strip() or "api/persona")
+    persona_dir = PROJECT_DIR / (values.get("personaDir", "").strip() or "personas/example")
     if not (persona_dir / "facts.json").is_file():
-        raise _fail("personaDir", f"has no facts.json in {persona_dir}", "api/persona")
+        raise _fail("personaDir", f"has no facts.json in {persona_dir}", "personas/example")
     domain = values.get("domain", "").strip().lower().rstrip(".") or None
     zone = values.get("hostedZone", "").strip().lower().rstrip(".") or None
     if domain and not HOSTNAME.match(domain):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from api.personas import find_avatar
+from api.persona import find_avatar
 from infra.buckets import PrivateBucket, private_bucket
 from infra.settings import PROJECT_DIR, Settings
 from infra.site_files import plan_site

@@ -6,6 +6,7 @@ import json
 
 import pulumi_aws as aws
 
+from api.errors import RateLimited, error_body
 from infra.settings import Settings
 
 # CloudFront uses web ACLs of scope CLOUDFRONT, which live in us-east-1.
@@ -18,11 +19,7 @@ MANAGED_RULE_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadI
 # only counts.
 COUNT_ONLY = {"AWSManagedRulesCommonRuleSet": ["SizeRestrictions_BODY"]}
 # A throttled visitor gets the API's own error shape, as the app's 429 would look.
-RATE_LIMITED_BODY = json.dumps({"error": {
-    "code": "rate_limited",
-    "message": "The twin is getting a lot of questions right now. Please try again shortly.",
-    "request_id": None,
-}})
+RATE_LIMITED_BODY = json.dumps(error_body(RateLimited(), None))
 
 
 def _visibility(name: str) -> dict:

@@ -15,7 +15,7 @@ from api.config import Config
 from api.logs import JsonFormatter
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE_PERSONA = REPO / "api" / "persona"
+EXAMPLE_PERSONA = REPO / "personas" / "example"
 
 
 def make_config(tmp_path: Path, **env: str) -> Config:

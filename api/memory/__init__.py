@@ -1,4 +1,7 @@
-"""Conversation records (DESIGN 4) and the rules every store applies when adding a turn."""
+"""Conversation records and the rules every store applies when adding a turn.
+
+The record's layout is in docs/architecture.md, "Storage".
+"""
 
 from __future__ import annotations
 

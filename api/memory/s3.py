@@ -15,7 +15,6 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from ..errors import ConversationBusy, MemoryUnavailable
-from ..logs import current_request_id
 from . import Conversation, Message, apply_turn, conversation_key
 
 log = logging.getLogger("twin")
@@ -67,8 +66,7 @@ def unavailable_as_503() -> Iterator[None]:
 
 
 def _log_unavailable(reason: str) -> None:
-    log.warning("S3 unavailable: %s", reason,
-                extra={"request_id": current_request_id(), "event": "memory_unavailable"})
+    log.warning("S3 unavailable: %s", reason, extra={"event": "memory_unavailable"})
 
 
 def head_exists(client: Any, bucket: str, key: str) -> bool:

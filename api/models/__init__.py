@@ -18,10 +18,19 @@ class Reply:
     tool_calls: int = 0
 
 
+@dataclass(frozen=True)
+class ToolSpec:
+    """A tool as any model is told of it: a name, when to use it, and its input's JSON Schema."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
 class Tools(Protocol):
     """The tools a model may call during one visitor turn."""
 
-    config: dict[str, Any]  # Converse toolConfig
+    specs: tuple[ToolSpec, ...]
 
     def call(self, name: str, arguments: Any) -> dict[str, Any]:
         """Run one tool; raises ValueError for input the server refuses."""

@@ -18,8 +18,7 @@ from botocore.exceptions import (
 from botocore.parsers import ResponseParserError
 
 from ..errors import ModelError, ModelUnavailable, RateLimited
-from ..logs import current_request_id
-from . import Reply, Tools
+from . import Reply, Tools, ToolSpec
 
 log = logging.getLogger("twin")
 
@@ -43,6 +42,14 @@ _UNAVAILABLE = {
 }
 _THINKING = re.compile(r"<thinking>.*?(</thinking>|$)", re.DOTALL | re.IGNORECASE)
 
+
+
+def tool_config(specs: tuple[ToolSpec, ...]) -> dict[str, Any]:
+    """The tools in Converse's shape (its `toolConfig`), the model choosing when to call them."""
+    return {"tools": [{"toolSpec": {"name": spec.name, "description": spec.description,
+                                    "inputSchema": {"json": spec.parameters}}}
+                      for spec in specs],
+            "toolChoice": {"auto": {}}}
 
 
 def strip_thinking(text: str) -> str:
@@ -92,24 +99,23 @@ class BedrockModel:
             "inferenceConfig": {"maxTokens": self.max_tokens, **INFERENCE},
         }
         if tools is not None:
-            request["toolConfig"] = tools.config
+            request["toolConfig"] = tool_config(tools.specs)
         try:
             return self.client.converse(**request)
         except ClientError as exc:
             # The owner needs AWS's reason (no model access, a wrong id); the visitor never sees it.
             error = exc.response.get("Error", {})
             log.warning("bedrock refused the call: %s: %s", error.get("Code"),
-                        error.get("Message"), extra={"request_id": current_request_id(),
-                                                     "event": "model_refused"})
+                        error.get("Message"), extra={"event": "model_refused"})
             raise self._map(exc) from exc
         except (HTTPClientError, BotoConnectionError) as exc:  # timed out, reset, unreachable
             log.warning("bedrock unreachable (%s)", exc.__class__.__name__,
-                        extra={"request_id": current_request_id(), "event": "model_unreachable"})
+                        extra={"event": "model_unreachable"})
             raise ModelUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
         except (ResponseParserError, AttributeError, TypeError, ValueError) as exc:
             # botocore could not read the answer: the model's output was malformed.
             log.warning("malformed model response (%s)", exc.__class__.__name__,
-                        extra={"request_id": current_request_id(), "event": "model_malformed"})
+                        extra={"event": "model_malformed"})
             raise ModelError() from exc
 
     def reply(

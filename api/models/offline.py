@@ -6,25 +6,16 @@ import math
 import re
 from collections import Counter
 
-from ..personas import Persona
+from ..persona import Persona
+from ..text import EMAIL_IN_TEXT, WORD, terms
 from . import Reply, Tools
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
-_STOPWORD_TEXT = """
-    a about after all also am an and any are as at be been but by can could did do does
-    doing for from had has have how i if in into is it its just like me might more most my
-    no not of on or our out please so some such tell than that the their them then there
-    these they this those to up us very was we were what when where which who whom why will
-    with would you your yours yourself hi hello hey thanks thank ok okay know give share
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 UNKNOWN = (
     "I'm running in offline mode and answer only from my notes, and they don't cover that, "
     "so I don't know."
 )
 GREETINGS = frozenset({"hi", "hello", "hey", "morning", "afternoon", "evening"})
-EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}")
 # A visitor who wants to work with the person, or to be contacted: it offers a way to get in touch.
 INTEREST = re.compile(
     r"\b(hire|hiring|recruit\w*|opportunit\w+|job offer|open to|work with|work together|"
@@ -59,21 +50,8 @@ FACT_KEYWORDS = {
 }
 
 
-def _stem(word: str) -> str:
-    # Crude but predictable: "certified" and "certifications" both become "certif".
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    return word[:6]
-
-
-def terms(text: str) -> list[str]:
-    """Lower-case content words, lightly stemmed."""
-    words = _WORD.findall(text.lower().replace("'s ", " "))
-    return [_stem(w) for w in words if len(w) > 1 and w not in STOPWORDS]
-
-
 def _entry(value: dict) -> str:
-    # An experience entry from `python -m api.personas init`: {company, role, dates}.
+    # An experience entry from `twin persona init`: {company, role, dates}.
     if value.get("role") and value.get("company"):
         dates = f" ({value['dates']})" if value.get("dates") else ""
         return f"{value['role']} at {value['company']}{dates}"
@@ -212,7 +190,7 @@ class OfflineModel:
         )
         best = [i for score, i in scored[:2] if score > 0 and score >= scored[0][0] * 0.6]
         if not best:
-            if not wanted or set(_WORD.findall(lowered)) & GREETINGS:
+            if not wanted or set(WORD.findall(lowered)) & GREETINGS:
                 return (
                     f"Hi! I'm {name}'s AI twin, running in offline mode. Ask me about "
                     f"{name}'s work, skills or background."

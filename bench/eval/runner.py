@@ -18,7 +18,7 @@ from typing import Any
 
 from api import create_app
 from api.config import OFFLINE_MODEL, Config
-from api.personas import load_persona
+from api.persona import load_persona
 from bench.eval.scorer import YEAR, Knowledge, score
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

@@ -9,10 +9,12 @@ import pytest
 from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
-from api import create_app
-from api.models.bedrock import BedrockModel, strip_thinking, to_converse_messages
-from api.tools import TOOL_CONFIG
+from api import create_app, services
+from api.models.bedrock import BedrockModel, strip_thinking, to_converse_messages, tool_config
+from api.tools import TOOL_SPECS
 from tests.conftest import make_config, stored_files
+
+TOOL_CONFIG = tool_config(TOOL_SPECS)  # the tools in the shape Bedrock is sent them
 
 MODEL = "us.amazon.nova-micro-v1:0"
 UUID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
@@ -50,8 +52,7 @@ def bedrock_app(tmp_path, bedrock):
     config = make_config(
         tmp_path, TWIN_MODEL_ID=MODEL, TWIN_HISTORY_MESSAGES="4", TWIN_MAX_TOKENS="400"
     )
-    app = create_app(config, bedrock_client=client)
-    app.extensions["twin"].chat.today = lambda: date(2026, 11, 24)
+    app = create_app(config, bedrock_client=client, today=lambda: date(2026, 11, 24))
     return app, stubber, config
 
 
@@ -83,7 +84,7 @@ def test_converse_request_shape_system_prompt_and_window(bedrock_app):
             "toolConfig": TOOL_CONFIG,
         },
     )
-    app.extensions["twin"].model.client.meta.events.register(
+    services(app).chat.model.client.meta.events.register(
         "before-parameter-build.bedrock-runtime.Converse", lambda params, **_: sent.append(params)
     )
     for i in range(5):

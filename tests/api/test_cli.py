@@ -1,4 +1,4 @@
-"""`python -m api`: clear start-up errors and the offline fallback without credentials."""
+"""`twin`: one command with --help at every level, and `twin run`'s clear start-up errors."""
 
 from __future__ import annotations
 
@@ -6,17 +6,56 @@ import subprocess
 import sys
 from pathlib import Path
 
-from api import __main__ as cli
+import pytest
+
 from api.config import Config
+from twin.cli import main, usable_model
 
 REPO = Path(__file__).resolve().parents[2]
+COMMANDS = ("run", "inbox", "persona", "bootstrap")
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "api", *args], cwd=REPO, env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-m", "twin", "run", *args], cwd=REPO, env=env, capture_output=True,
+        text=True, timeout=60, check=False,
     )
+
+
+def test_twin_lists_its_commands_in_order(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()
+              and line.startswith("  ") and not line.startswith("   ")]
+    assert tuple(listed[:4]) == COMMANDS
+
+
+@pytest.mark.parametrize("command", [
+    ["run"], ["inbox"], ["inbox", "list"], ["inbox", "answer"], ["inbox", "stats"], ["persona"],
+    ["persona", "init"], ["persona", "check"], ["persona", "prompt"], ["bootstrap"],
+])
+def test_every_command_has_help(command, capsys):
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: twin {' '.join(command)}")
+    assert len(out.split("\n\n")[1].strip()) > 20  # a sentence saying what it does
+
+
+@pytest.mark.parametrize("group", ["run", "inbox", "persona", "bootstrap"])
+def test_each_command_shows_examples(group, capsys):
+    assert main([group, "--help"]) == 0
+    examples = capsys.readouterr().out.split("examples:")[1]
+    assert f"twin {group}" in examples
+
+
+def test_the_console_script_is_declared():
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert '[project.scripts]\ntwin = "twin.cli:main"' in text
+
+
+def test_an_unknown_command_is_a_usage_error(capsys):
+    assert main(["serve"]) == 2
+    assert "No such command 'serve'" in capsys.readouterr().err
 
 
 def test_bad_setting_stops_start_up_with_one_sentence(tmp_path):
@@ -39,7 +78,7 @@ def test_bedrock_model_without_credentials_falls_back_to_offline(monkeypatch, ca
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    config = cli._usable_model(Config.from_env({"TWIN_MODEL_ID": "us.amazon.nova-micro-v1:0"}))
+    config = usable_model(Config.from_env({"TWIN_MODEL_ID": "us.amazon.nova-micro-v1:0"}))
     assert config.offline
     assert "no AWS credentials" in capsys.readouterr().out
 
@@ -47,5 +86,5 @@ def test_bedrock_model_without_credentials_falls_back_to_offline(monkeypatch, ca
 def test_bedrock_model_with_credentials_is_kept(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    config = cli._usable_model(Config.from_env({"TWIN_MODEL_ID": "us.amazon.nova-micro-v1:0"}))
+    config = usable_model(Config.from_env({"TWIN_MODEL_ID": "us.amazon.nova-micro-v1:0"}))
     assert config.model_id == "us.amazon.nova-micro-v1:0"

@@ -19,7 +19,6 @@ def test_defaults_are_offline_and_on_disk():
         config.max_turns,
         config.max_tokens,
     ) == (2000, 20, 50, 1000)
-    assert config.allowed_origins == ()
 
 
 def test_values_are_read():
@@ -29,12 +28,10 @@ def test_values_are_read():
             "TWIN_BEDROCK_REGION": "eu-west-1",
             "TWIN_MEMORY_BUCKET": "twin-memory",
             "TWIN_MAX_TURNS": "7",
-            "TWIN_ALLOWED_ORIGINS": "https://a.example, https://b.example",
         }
     )
     assert not config.offline and config.bedrock_region == "eu-west-1"
     assert config.memory_kind == "s3" and config.max_turns == 7
-    assert config.allowed_origins == ("https://a.example", "https://b.example")
 
 
 def test_region_falls_back_to_the_lambda_region():
@@ -54,8 +51,6 @@ def test_config_is_frozen():
         ({"TWIN_HISTORY_MESSAGES": "-4"}, "TWIN_HISTORY_MESSAGES"),
         ({"TWIN_MAX_MESSAGE_CHARS": "1e3"}, "TWIN_MAX_MESSAGE_CHARS"),
         ({"TWIN_MAX_TOKENS": "999999"}, "TWIN_MAX_TOKENS"),
-        ({"TWIN_ALLOWED_ORIGINS": "ada.example.com"}, "TWIN_ALLOWED_ORIGINS"),
-        ({"TWIN_ALLOWED_ORIGINS": "https://ada.example.com/"}, "TWIN_ALLOWED_ORIGINS"),
     ],
 )
 def test_bad_values_name_the_variable(env, named):

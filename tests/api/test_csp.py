@@ -14,8 +14,8 @@ from api.csp import (
     page_security_headers,
     parse_embed_origins,
 )
-from api.local import SITE_DIR, create_local_app
 from tests.conftest import EXAMPLE_PERSONA
+from twin.server import SITE_DIR, create_local_app
 
 
 def test_nobody_may_frame_the_page_by_default():

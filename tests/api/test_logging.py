@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from api import create_app
+
 SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
 
 
@@ -30,11 +32,15 @@ def test_one_json_line_per_request_without_secrets(client, log_lines):
         assert SID not in line
 
 
-def test_unhandled_error_is_logged_with_trace_and_request_id(client, app, log_lines):
-    def explode(*_args):
+class Exploding:
+    name = "exploding"
+
+    def reply(self, *_args):
         raise RuntimeError("boom")
 
-    app.extensions["twin"].chat.turn = explode
+
+def test_unhandled_error_is_logged_with_trace_and_request_id(config, log_lines):
+    client = create_app(config, model=Exploding()).test_client()
     response = client.post("/api/chat", json={"message": "hi"})
     error = json.loads(log_lines[0])
     assert error["level"] == "ERROR"

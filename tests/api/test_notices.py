@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from api import create_app
+from api import create_app, services
 from tests.conftest import make_config
 from tests.memory.test_stores import BUCKET, memory_bucket
 
@@ -68,7 +68,7 @@ def test_each_new_entry_notifies_once_per_conversation_and_kind(tmp_path, owner)
     ]
     [question] = [n["Message"] for n in notices if "question" in n["Subject"]][:1]
     assert f"Question: {UNKNOWN}" in question
-    assert f"python -m api.inbox --bucket {BUCKET}" in question
+    assert f".venv/bin/twin inbox --bucket {BUCKET}" in question
     [contact_notice] = [n["Message"] for n in notices if "contact" in n["Subject"]]
     assert "Email: sam@acme.example" in contact_notice and "Name: Sam" in contact_notice
     # The inbox keeps every entry, whatever the notice cap.
@@ -131,7 +131,11 @@ def test_a_contact_s3_cannot_store_is_a_503_to_retry(tmp_path, aws):
     client = create_app(config, s3_client=FailingInboxWrites(memory_bucket())).test_client()
     response = client.post("/api/contact", json={"email": "sam@acme.example"})
     assert response.status_code == 503
-    assert response.json["error"]["code"] == "memory_unavailable"
+    assert response.json["error"] == {
+        "code": "contact_unavailable",
+        "message": "Your details could not be saved just now. Please try again in a moment.",
+        "request_id": response.headers["X-Request-Id"],
+    }
     assert response.headers["Retry-After"]
     assert "arn:aws" not in response.get_data(as_text=True)
 
@@ -180,7 +184,7 @@ def test_a_failed_notice_gives_its_slot_back_for_the_next_entry(tmp_path, owner)
 
 def test_the_sns_client_cannot_hold_a_request_for_long(tmp_path, aws):
     config = make_config(tmp_path, TWIN_NOTIFY_TOPIC_ARN="arn:aws:sns:eu-west-1:123456789012:t")
-    notifier = create_app(config).extensions["twin"].notifier
+    notifier = services(create_app(config)).notifier
     client = notifier._client()
     assert client.meta.region_name == "eu-west-1"  # the topic's region, from its ARN
     assert client.meta.config.connect_timeout <= 2 and client.meta.config.read_timeout <= 3

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from api import create_app
-from api.personas import PersonaError, load_persona
+from api.persona import PersonaError, load_persona
 from api.prompt import build_system_prompt
 from tests.conftest import EXAMPLE_PERSONA, make_config
 

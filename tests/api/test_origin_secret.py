@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from api import create_app
+from api import create_app, services
 from api.config import Config
 from api.origin import HEADER
 from tests.conftest import make_config, stored_files
@@ -28,9 +28,9 @@ class Touched:
 
     def __init__(self, app) -> None:
         self.calls: list[str] = []
-        twin = app.extensions["twin"]
-        for target, names in ((twin.store, ("get", "append_turn", "delete")),
-                              (twin.model, ("reply",))):
+        chat = services(app).chat
+        for target, names in ((chat.store, ("get", "append_turn", "delete")),
+                              (chat.model, ("reply",))):
             for name in names:
                 setattr(target, name, self._counted(name, getattr(target, name)))
 

@@ -9,11 +9,13 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from api import create_app
-from api.models.bedrock import MAX_MODEL_CALLS
-from api.tools import MAX_TOOL_CALLS, TOOL_CONFIG
+from api import create_app, services
+from api.models.bedrock import MAX_MODEL_CALLS, tool_config
+from api.tools import MAX_TOOL_CALLS, TOOL_SPECS
 from tests.api.test_bedrock import MODEL, UUID, converse_response
 from tests.conftest import make_config
+
+TOOL_CONFIG = tool_config(TOOL_SPECS)  # the tools in the shape Bedrock is sent them
 
 QUESTION = "Do you play the cello?"
 
@@ -63,8 +65,7 @@ def twin(tmp_path):
         aws_secret_access_key="testing",
     )
     config = make_config(tmp_path, TWIN_MODEL_ID=MODEL, TWIN_HISTORY_MESSAGES="3")
-    app = create_app(config, bedrock_client=bedrock)
-    app.extensions["twin"].chat.today = lambda: date(2026, 11, 24)
+    app = create_app(config, bedrock_client=bedrock, today=lambda: date(2026, 11, 24))
     with Stubber(bedrock) as stubber:
         yield app.test_client(), stubber, config
         stubber.assert_no_pending_responses()
@@ -74,7 +75,7 @@ def twin(tmp_path):
 def sent(twin) -> list[dict]:
     """Every Converse request, as the app built it, in order."""
     requests: list[dict] = []
-    twin[0].application.extensions["twin"].model.client.meta.events.register(
+    services(twin[0].application).chat.model.client.meta.events.register(
         "before-parameter-build.bedrock-runtime.Converse",
         lambda params, **_: requests.append(params),
     )
@@ -304,12 +305,10 @@ def test_no_text_and_no_tool_done_is_a_model_error_and_saves_nothing(twin):
 
 def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(sent, twin, caplog):
     client, stubber, _config = twin
-    services = client.application.extensions["twin"]
-
     def broken(_entry):
         raise OSError("disk full")
 
-    services.chat.inbox.record = broken
+    services(client.application).notifier.inbox.record = broken
     use = ("t1", "record_unknown_question", {"question": "Cello?"})
     stubber.add_response("converse", tool_response(use), request(ANY))
     stubber.add_response("converse", converse_response("I don't know."), request(ANY))

@@ -10,7 +10,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from api.config import Config
-from api.personas import load_persona
+from api.persona import load_persona
 from bench.eval.__main__ import main
 from bench.eval.runner import PROJECT_DIR, knowledge_of, load_cases, model_from_env, run, summary
 from bench.eval.scorer import LANGUAGE_WORDS, MARKERS, score

@@ -13,11 +13,16 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from infra.bootstrap import main
 from infra.bootstrap.bucket import ensure_state_bucket
 from infra.bootstrap.errors import describe_error
 from infra.bootstrap.kms import ensure_secrets_key
 from infra.bootstrap.oidc import ensure_github_provider
+from twin.cli import main as twin_main
+
+
+def main(argv: list[str]) -> int:
+    """`twin bootstrap ...` in this process."""
+    return twin_main(["bootstrap", *argv])
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-west-1"
@@ -65,7 +70,7 @@ def test_the_endpoint_override_is_honoured_and_an_unreachable_one_is_reported(is
         "AWS_SECRET_ACCESS_KEY": "testing",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "infra.bootstrap", *ARGS],
+        [sys.executable, "-m", "twin", "bootstrap", *ARGS],
         cwd=ROOT,
         env=env,
         capture_output=True,

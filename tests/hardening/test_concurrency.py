@@ -20,9 +20,9 @@ from botocore.config import Config as BotoConfig
 
 from api import create_app
 from api.config import Config
-from api.local import create_local_app
 from bench.coldstart import FAKE_SESSION
 from bench.servers import s3_server, serving
+from twin.server import create_local_app
 
 VISITORS, CONVERSATIONS, TURNS = 50, 10, 4
 RETRIES = 20  # the page retries a busy conversation with the same message_id; so do these

@@ -8,7 +8,9 @@ import uuid
 import pytest
 
 from api import create_app
-from api.memory.s3 import MAX_ATTEMPTS
+from api.memory.s3 import MAX_ATTEMPTS, S3ConversationStore
+from api.models.offline import OfflineModel
+from api.persona import load_persona
 from tests.conftest import make_config
 from tests.hardening.conftest import BUCKET, FaultyClient, client_error, timeout
 
@@ -27,11 +29,12 @@ class CountingModel:
 @pytest.fixture
 def twin(s3, tmp_path):
     faulty = FaultyClient(s3)
-    app = create_app(make_config(tmp_path, TWIN_MEMORY_BUCKET=BUCKET), s3_client=faulty)
-    services = app.extensions["twin"]
-    services.chat.model = CountingModel(services.chat.model)
-    services.store.sleep = lambda _seconds: None  # conflicts retry at once in these tests
-    return app.test_client(), faulty, services.chat.model
+    config = make_config(tmp_path, TWIN_MEMORY_BUCKET=BUCKET)
+    model = CountingModel(OfflineModel(load_persona(config.persona_path)))
+    # Conflicts retry at once in these tests.
+    store = S3ConversationStore(faulty, BUCKET, sleep=lambda _seconds: None)
+    app = create_app(config, model=model, store=store, s3_client=faulty)
+    return app.test_client(), faulty, model
 
 
 def stored(s3, session_id: str) -> list[str] | None:

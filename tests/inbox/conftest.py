@@ -7,7 +7,12 @@ import pytest
 from inbox_samples import BUCKET, fill_bucket, fill_folder
 from moto import mock_aws
 
-from api.inbox.cli import main
+from twin.cli import main as twin_main
+
+
+def main(argv: list[str]) -> int:
+    """`twin inbox ...` in this process."""
+    return twin_main(["inbox", *argv])
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,9 @@ from api import create_app
 from api.config import Config
 from api.inbox import new_entry
 from api.inbox.files import FileInbox
-from api.personas import load_persona, parse_answers
+from api.persona import load_persona, parse_answers
 
-EXAMPLE_PERSONA = Path(__file__).resolve().parents[2] / "api" / "persona"
+EXAMPLE_PERSONA = Path(__file__).resolve().parents[2] / "personas" / "example"
 QUESTION, CONTACT, OLD_QUESTION = (e["id"] for e in sample_entries())
 
 

@@ -10,7 +10,7 @@ from inbox_samples import CHESS, HIRE, SHOES, fill_folder, sample_entries
 
 from api.inbox import new_entry
 from api.inbox.files import FileInbox
-from api.inbox.report import CSV_FIELDS
+from twin.inbox.report import CSV_FIELDS
 
 QUESTION, CONTACT, OLD_QUESTION = (e["id"] for e in sample_entries())
 

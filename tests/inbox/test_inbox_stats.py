@@ -10,8 +10,8 @@ import pytest
 from moto import mock_aws
 
 from api.inbox import new_entry
-from api.inbox.sources import open_source
-from api.inbox.stats import compute_stats, normal_question, stats_text
+from twin.inbox.sources import open_source
+from twin.inbox.stats import compute_stats, normal_question, stats_text
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday in ISO week 48
 SINCE = NOW - timedelta(days=30)  # Tuesday 27 October, ISO week 44
@@ -120,7 +120,7 @@ def test_stats_as_text(source):
 
 
 def test_top_ten_only():
-    from api.inbox.sources import Source
+    from twin.inbox.sources import Source
 
     class Many:
         def updated_since(self, since):

@@ -14,7 +14,7 @@ import pytest
 import infra.package
 from bench.interpreters import first_on_path, runtime_python
 from infra.bytecode import find_python, warn_no_python
-from infra.package import OWNER_ONLY, PERSONA_FILE, build_package, lambda_requirements
+from infra.package import PERSONA_FILE, build_package, lambda_requirements
 from infra.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.network
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.network
 # runs them on the stack's), else Python 3.13, the default runtime, found on this machine.
 CURRENT = f"{sys.version_info.major}.{sys.version_info.minor}"
 RUNTIME = CURRENT if sys.version_info >= (3, 12) else "3.13"
-PERSONA = PROJECT_DIR / "api" / "persona"
+PERSONA = PROJECT_DIR / "personas" / "example"
 
 # Runs with -I -S -B: no site-packages, no repo on the path, no bytecode written; only the
 # stdlib and the archive, as on Lambda, where /var/task is read-only.
@@ -172,15 +172,13 @@ print(json.dumps({"statuses": statuses, "api": sorted(m for m in sys.modules if 
 """
 
 
-def test_owner_commands_stay_out_and_the_request_path_never_needs_them(
+def test_the_archive_is_api_whole_and_the_request_path_runs_from_it(
     builds: tuple[bytes, bytes, Path], tmp_path: Path, python: str
 ) -> None:
     names = set(zipfile.ZipFile(builds[2]).namelist())
-    assert all((PROJECT_DIR / path).is_file() for path in OWNER_ONLY)  # a rename shows here
-    for path in OWNER_ONLY:
-        folder, _, module = path.rpartition("/")
-        cached = f"{folder}/__pycache__/{module[:-3]}."
-        assert path not in names and not any(n.startswith(cached) for n in names), path
+    sources = {p.relative_to(PROJECT_DIR).as_posix() for p in (PROJECT_DIR / "api").rglob("*.py")}
+    assert sources <= names  # every runtime module, and nothing of the owner's tools
+    assert not {n for n in names if n.startswith(("twin/", "infra/", "bench/", "personas/"))}
     extracted = tmp_path / "task"
     zipfile.ZipFile(builds[2]).extractall(extracted)
     events = PROJECT_DIR / "tests" / "events"

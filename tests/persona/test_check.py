@@ -14,13 +14,21 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from api import create_app
-from api.personas import PersonaError, load_persona
-from api.personas.__main__ import main
-from api.personas.check import check_persona
+from api.models.bedrock import tool_config
+from api.persona import PersonaError, load_persona
 from api.prompt import build_system_prompt
-from api.tools import TOOL_CONFIG
+from api.tools import TOOL_SPECS
 from tests.conftest import EXAMPLE_PERSONA, REPO, make_config
 from tests.persona.profile_pdf import scanned_pdf
+from twin.cli import main as twin_main
+from twin.persona.check import check_persona
+
+TOOL_CONFIG = tool_config(TOOL_SPECS)  # the tools in the shape Bedrock is sent them
+
+
+def main(argv: list[str]) -> int:
+    """`twin persona ...` in this process."""
+    return twin_main(["persona", *argv])
 
 
 @pytest.fixture
@@ -150,8 +158,7 @@ def test_prompt_prints_what_the_model_receives(tmp_path, capsys):
              "toolConfig": TOOL_CONFIG},
         )
         app = create_app(make_config(tmp_path, TWIN_MODEL_ID="us.amazon.nova-micro-v1:0"),
-                         bedrock_client=client)
-        app.extensions["twin"].chat.today = lambda: date(2026, 11, 24)
+                         bedrock_client=client, today=lambda: date(2026, 11, 24))
         assert app.test_client().post("/api/chat", json={"message": "Where?"}).status_code == 200
     [system] = sent[0]["system"]
     assert main(["prompt", str(EXAMPLE_PERSONA), "--date", "2026-11-24"]) == 0
@@ -159,12 +166,13 @@ def test_prompt_prints_what_the_model_receives(tmp_path, capsys):
 
 
 def test_the_command_runs_and_the_loader_imports_none_of_it():
-    result = subprocess.run([sys.executable, "-m", "api.personas", "check", "api/persona"],
+    result = subprocess.run([sys.executable, "-m", "twin", "persona", "check",
+                             "personas/example"],
                             cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "No warnings." in result.stdout
-    probe = ("import sys, api.personas; print(sorted(m for m in sys.modules if m == 'pypdf' or "
-             "m.startswith(('api.personas.', 'fpdf'))))")
+    probe = ("import sys, api.persona; print(sorted(m for m in sys.modules if m == 'pypdf' or "
+             "m.startswith(('twin', 'fpdf'))))")
     loaded = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                             text=True, timeout=60, check=True)
     assert loaded.stdout.strip() == "[]"

@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from api.personas import load_persona
-from api.personas.__main__ import main
+from api.persona import load_persona
 from tests.conftest import EXAMPLE_PERSONA, make_config
 from tests.persona import profile_pdf
 from tests.persona.profile_pdf import linkedin_pdf, scanned_pdf
+from twin.cli import main as twin_main
+
+
+def main(argv: list[str]) -> int:
+    """`twin persona ...` in this process."""
+    return twin_main(["persona", *argv])
 
 DRAFT_FILES = ["facts.json", "starters.txt", "style.md", "summary.md"]
 
@@ -147,8 +152,8 @@ def test_end_to_end_the_offline_twin_answers_from_the_export(tmp_path):
 
 
 def test_a_plain_one_font_resume_still_gives_the_main_facts():
-    from api.personas.linkedin import parse_profile
-    from api.personas.pdftext import PdfText
+    from api.persona import PdfText
+    from twin.persona.linkedin import parse_profile
 
     lines = [
         "Jane Q. Doe", "Product Designer", "Berlin, Germany | jane@example.net | +49 151 2345678",
@@ -172,7 +177,7 @@ def test_a_plain_one_font_resume_still_gives_the_main_facts():
 
 
 def test_starters_fit_the_facts_and_always_number_four():
-    from api.personas.scaffold import GENERIC_STARTERS, draft_starters
+    from twin.persona.scaffold import GENERIC_STARTERS, draft_starters
 
     past = {"experience": [{"company": "Acme", "role": "Engineer", "dates": "2010 - 2012"}]}
     assert draft_starters(past) == ["What did you do at Acme?", *GENERIC_STARTERS[:3]]

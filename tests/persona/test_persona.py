@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from api.models.offline import OfflineModel
-from api.personas import (
+from api.persona import (
     PersonaError,
     compile_persona,
     find_avatar,

@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from api.config import Config
-from api.local import create_local_app
+from twin.server import create_local_app
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

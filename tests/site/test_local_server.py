@@ -9,7 +9,7 @@ import pytest
 
 from api.config import Config
 from api.csp import PAGE_SECURITY_HEADERS
-from api.local import SITE_DIR, create_local_app
+from twin.server import SITE_DIR, create_local_app
 
 FIRST_LOAD_BUDGET = 40 * 1024
 PAGE_FILES = {

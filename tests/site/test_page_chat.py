@@ -173,7 +173,7 @@ def test_the_page_works_by_keyboard_alone(open_page, server, starters):
 
 
 def test_the_example_persona_fills_the_page(open_page, start_server):
-    example = Path(api.__file__).resolve().parent / "persona"
+    example = Path(api.__file__).resolve().parent.parent / "personas" / "example"
     page = open_page(start_server(TWIN_PERSONA=str(example)))
     profile = page.request.get("/api/profile").json()
     expect(page.locator("h1")).to_have_text(profile["full_name"])

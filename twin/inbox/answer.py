@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..personas import ANSWERS_FILE, PersonaError, parse_answers
-from . import Entry
-from .sources import CommandError, Source
+from api.inbox import Entry
+from api.persona import ANSWER_HEADING, ANSWERS_FILE, PersonaError, answer_block, parse_answers
+from twin.invocation import twin_command
 
-# A line like this would start a new question in answers.md (see parse_answers).
-_HEADING = re.compile(r"^##[ \t]", re.MULTILINE)
+from .sources import CommandError, Source
 
 
 def _same(question: str, other: str) -> bool:
@@ -36,7 +34,7 @@ def find_question(source: Source, prefix: str) -> tuple[str, Entry]:
     if any(e["id"].startswith(prefix) for _k, e in source.inbox.entries("contact")):
         raise CommandError(f"{prefix!r} is a contact, not a question; only questions are answered")
     raise CommandError(f"no question {prefix!r} in {source.where} "
-                       "(list them with: python -m api.inbox --kind questions)")
+                       f"(list them with: {twin_command()} inbox --kind questions)")
 
 
 def persona_folder(path: Path) -> Path:
@@ -54,7 +52,7 @@ def add_answer(folder: Path, question: str, answer: str) -> tuple[bool, str]:
     answer = answer.strip()
     if not answer:
         raise CommandError("the answer is empty")
-    if _HEADING.search(answer):
+    if ANSWER_HEADING.search(answer):  # it would start a new question in answers.md
         raise CommandError("a line of the answer starts with '## ', which would begin a new "
                            f"question in {ANSWERS_FILE}; reword it")
     path = folder / ANSWERS_FILE
@@ -66,8 +64,7 @@ def add_answer(folder: Path, question: str, answer: str) -> tuple[bool, str]:
     for known, kept in pairs:
         if _same(known, question):
             return False, kept
-    block = f"## {' '.join(question.split())}\n\n{answer}\n"
-    updated = (text.rstrip() + "\n\n" if text.strip() else "") + block
+    updated = (text.rstrip() + "\n\n" if text.strip() else "") + answer_block(question, answer)
     parse_answers(updated, path)  # the file stays one the persona loader accepts
     path.write_text(updated, encoding="utf-8")
     return True, answer

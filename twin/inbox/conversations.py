@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..memory import Conversation, conversation_key
+from api.memory import Conversation, conversation_key
 
 
 class Conversations(Protocol):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from api.persona import PdfText
+from api.text import EMAIL_IN_TEXT as EMAIL
+
 from .history import DASHES, education, experience
-from .pdftext import PdfText
 
 # Section headings, as LinkedIn and most résumés write them, and what each section holds.
 SECTIONS = {
@@ -23,7 +25,6 @@ SECTIONS = {
         "volunteering", "volunteer experience", "talks", "talks and writing", "writing",
         "speaking", "interests", "courses", "references", "achievements")},
 }
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}")
 LINKEDIN = re.compile(r"linkedin\.com/in/([A-Za-z0-9_%-]+)")
 SEPARATORS = re.compile(rf"\s+[{DASHES}|·•]\s+")
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from . import ANSWERS_FILE, AVATAR_NAMES, Persona, PersonaError, load_persona
+from api.persona import ANSWERS_FILE, AVATAR_NAMES, Persona, PersonaError, load_persona
+from api.prompt import build_system_prompt
+
 from .advice import persona_warnings
 
 CHARS_PER_TOKEN = 4  # a rough average for English text; the model's own count differs a little
@@ -91,8 +93,8 @@ def _largest_part(persona: Persona, path: Path) -> Path:
 def check_persona(path: Path, budget: int = PROMPT_BUDGET_TOKENS,
                   today: date | None = None) -> Report:
     """Load the persona exactly as start-up does, then measure it and list what to improve."""
-    from ..prompt import build_system_prompt
-    from ..tools import TOOL_CONFIG
+    from api.models.bedrock import tool_config  # the tools as Bedrock is sent them
+    from api.tools import TOOL_SPECS
 
     path = Path(path)
     report = Report(path)
@@ -107,7 +109,7 @@ def check_persona(path: Path, budget: int = PROMPT_BUDGET_TOKENS,
     if persona is None:
         return report
     report.prompt_chars = len(build_system_prompt(persona, today or today_utc()))
-    report.tool_chars = len(json.dumps(TOOL_CONFIG))
+    report.tool_chars = len(json.dumps(tool_config(TOOL_SPECS)))
     report.header = persona.profile()
     report.warnings = persona_warnings(persona, path if path.is_dir() else None)
     prompt_tokens = tokens(report.prompt_chars)

@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import created
+from api.inbox import created
+
 from .report import printable
 from .sources import Source
 

@@ -1,4 +1,7 @@
-"""The local server: the API plus the static page and the persona's avatar, from one process."""
+"""The local server: the API plus the static page and the persona's avatar, from one process.
+
+The page and the API share one origin here, so no CORS is needed (docs/architecture.md, "CORS").
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,11 @@ from pathlib import Path
 from flask import Flask, Response, request, send_file
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from . import create_app
-from .config import Config
-from .csp import page_security_headers
-from .errors import NotFound, error_response
-from .personas import find_avatar
+from api import create_app
+from api.config import Config
+from api.csp import page_security_headers
+from api.errors import NotFound, error_response
+from api.persona import find_avatar
 
 SITE_DIR = Path(__file__).resolve().parent.parent / "site"
 
@@ -40,7 +43,7 @@ def _avatar_folder(persona_path: Path) -> Path:
 
 
 def create_local_app(config: Config | None = None, site_dir: Path = SITE_DIR) -> Flask:
-    """Build the API app and add the page's routes to it, as `python -m api` serves them."""
+    """Build the API app and add the page's routes to it, as `twin run` serves them."""
     config = config or Config.from_env()
     app = create_app(config)
     site_dir = Path(site_dir).resolve()

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import DEFAULT_PUBLIC, PersonaError
+from api.persona import DEFAULT_PUBLIC, PersonaError
+
 from .linkedin import Profile
 
 TEMPLATE_MARK = "<!--"  # what check looks for: template guidance the model would otherwise read

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from . import Entry, Inbox, created
+from api.inbox import Entry, Inbox, created
 
 KINDS = {"contacts": ("contact",), "questions": ("question",), None: ("contact", "question")}
 CSV_FIELDS = ("id", "kind", "created_at", "source", "session_id", "email", "name", "message",

@@ -1,4 +1,9 @@
-"""Load a persona folder, or the compiled document built from it, into one immutable Persona."""
+"""Load a persona folder, or the compiled document built from it, into one immutable Persona.
+
+A folder is compiled (its PDFs read, answers.md parsed) at start-up locally and when the Lambda
+package is built; the function itself reads only the compiled document
+(docs/architecture.md, "The persona").
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ FORMAT_VERSION = 1
 AVATAR_NAMES = ("avatar.png", "avatar.jpg", "avatar.webp")
 MAX_STARTERS = 8
 ANSWERS_FILE = "answers.md"
+# answers.md holds one `## question` heading a question, with the owner's answer below it.
+ANSWER_HEADING = re.compile(r"^##[ \t]+", re.MULTILINE)
+PDF_FOOTER = re.compile(r"^Page \d+ of \d+$")
 # Facts GET /api/profile may show when facts.json has no "public" list.
 DEFAULT_PUBLIC = ("title", "location")
 
@@ -79,23 +87,52 @@ def _check_facts(facts: Any, source: Path) -> dict[str, Any]:
     return facts
 
 
-def _extract_pdf(path: Path) -> str:
+@dataclass(frozen=True)
+class PdfText:
+    """A PDF's text lines, and the line set largest on its first page (a name, usually)."""
+
+    lines: tuple[str, ...]
+    largest: str | None = None
+
+
+def _largest_text(page: Any) -> str | None:
+    sizes: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, _font: Any, font_size: Any) -> None:
+        if text.strip():
+            # The size on the page is the font size scaled by the text and current matrices.
+            scale = (abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2])) ** 0.5
+            sizes.append((round(float(font_size) * scale, 1), text))
+
+    page.extract_text(visitor_text=visit)
+    if not sizes:
+        return None
+    ordered = sorted(size for size, _ in sizes)
+    biggest, median = ordered[-1], ordered[len(ordered) // 2]
+    if biggest < median * 1.3:  # nothing stands out: no name to find this way
+        return None
+    return " ".join("".join(t for s, t in sizes if s == biggest).split()) or None
+
+
+def read_pdf(path: Path, *, find_largest: bool = False) -> PdfText:
+    """The text lines of a PDF (whitespace collapsed, page footers dropped)."""
     from pypdf import PdfReader  # build time only: never imported when serving a request
     from pypdf.errors import PyPdfError
 
     try:
-        pages = [page.extract_text() or "" for page in PdfReader(path).pages]
+        reader = PdfReader(path)
+        pages = [page.extract_text() or "" for page in reader.pages]
+        largest = _largest_text(reader.pages[0]) if find_largest and reader.pages else None
     except (PyPdfError, OSError, ValueError) as exc:
         raise PersonaError(f"{path}: cannot read PDF ({exc.__class__.__name__})") from None
-    return "\n".join(
-        " ".join(line.split()) for p in pages for line in p.splitlines() if line.strip()
-    )
+    lines = (" ".join(line.split()) for text in pages for line in text.splitlines())
+    return PdfText(tuple(line for line in lines if line and not PDF_FOOTER.match(line)), largest)
 
 
 def parse_answers(text: str, source: Path) -> list[list[str]]:
     """The `## question` / answer pairs of answers.md, in file order."""
     pairs: list[list[str]] = []
-    for block in re.split(r"^##[ \t]+", text, flags=re.MULTILINE)[1:]:
+    for block in ANSWER_HEADING.split(text)[1:]:
         question, _, answer = block.partition("\n")
         question, answer = question.strip(), answer.strip()
         if not question or not answer:
@@ -106,6 +143,11 @@ def parse_answers(text: str, source: Path) -> list[list[str]]:
             f"{source}: write each question as a '## ' heading with its answer below"
         )
     return pairs
+
+
+def answer_block(question: str, answer: str) -> str:
+    """One question and its answer as answers.md holds them."""
+    return f"## {' '.join(question.split())}\n\n{answer.strip()}\n"
 
 
 def find_avatar(folder: Path) -> Path | None:
@@ -134,7 +176,8 @@ def compile_persona(folder: Path) -> dict[str, Any]:
         "facts": _check_facts(facts, facts_file),
         "summary": _read_text(folder / "summary.md"),
         "style": _read_text(folder / "style.md"),
-        "documents": [[pdf.name, _extract_pdf(pdf)] for pdf in sorted(folder.glob("*.pdf"))],
+        "documents": [[pdf.name, "\n".join(read_pdf(pdf).lines)]
+                      for pdf in sorted(folder.glob("*.pdf"))],
         "starters": [s for s in starters if s][:MAX_STARTERS],
         "avatar": avatar.name if avatar else None,
         "answers": parse_answers(_read_text(answers_file, False), answers_file),

@@ -9,8 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..memory import Conversation
-from . import Inbox
+from api.inbox import Inbox
+from api.memory import Conversation
+
 from .conversations import BucketConversations, Conversations, FolderConversations
 
 if TYPE_CHECKING:
@@ -92,12 +93,12 @@ def open_source(bucket: str | None, region: str | None, folder: Path) -> Source:
             raise CommandError("the bucket name is empty")
         import boto3
 
-        from .s3 import S3Inbox
+        from api.inbox.s3 import S3Inbox
 
         client = boto3.client("s3", region_name=region)
         return Source(S3Inbox(client, bucket), BucketConversations(client, bucket),
                       f"bucket {bucket}")
-    from .files import FileInbox
+    from api.inbox.files import FileInbox
 
     return Source(FileInbox(folder), FolderConversations(folder), f"folder {folder}")
 

@@ -1,13 +1,18 @@
-"""`python -m api.personas init|check|prompt DIR`: draft a persona, check it, show its prompt."""
+"""`twin persona init|check|prompt DIR`: draft a persona, check it, show its prompt."""
 
 from __future__ import annotations
 
-import argparse
 import sys
-from datetime import date
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
 from pathlib import Path
 
-from . import PersonaError, load_persona
+import click
+
+from api.persona import PersonaError, load_persona
+from twin.invocation import twin_command
+
 from .check import (
     DEFAULT_MODEL,
     INPUT_USD_PER_MILLION,
@@ -19,8 +24,10 @@ from .check import (
 )
 
 
-def init(folder: Path, source: Path | None, force: bool) -> int:
+def draft_persona(folder: Path, source: Path | None, force: bool) -> int:
     """Write a draft persona (from a profile PDF when given) and say what to review."""
+    from api.persona import read_pdf
+
     from .scaffold import profile_draft, template_draft, write_draft
 
     if source is None:
@@ -29,9 +36,8 @@ def init(folder: Path, source: Path | None, force: bool) -> int:
         if not source.is_file():
             raise PersonaError(f"{source}: file not found")
         from .linkedin import parse_profile
-        from .pdftext import read_pdf
 
-        text = read_pdf(source)
+        text = read_pdf(source, find_largest=True)
         if not text.lines:  # a scanned image: nothing to draft from, and nothing worth copying
             print(f"{source}: no text can be extracted (a scanned image?); writing the template")
             source = None
@@ -56,7 +62,7 @@ def init(folder: Path, source: Path | None, force: bool) -> int:
     print("Review before you publish (the twin tells visitors only what these files say):")
     for name, what in review.items():
         print(f"  {name:<13} {what}")
-    print(f"Then: python -m api.personas check {folder}")
+    print(f"Then: {twin_command()} persona check {folder}")
     return 0
 
 
@@ -91,50 +97,77 @@ def render(report: Report, budget: int) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m api.personas", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    make = commands.add_parser("init", help="create a persona folder (from a LinkedIn PDF)")
-    make.add_argument("folder", type=Path)
-    make.add_argument("--from", dest="source", type=Path, help="a LinkedIn 'Save to PDF' export "
-                      "or another résumé as PDF")
-    make.add_argument("--force", action="store_true", help="overwrite files that exist")
-    check = commands.add_parser("check", help="load a persona and report what to improve")
-    check.add_argument("folder", type=Path)
-    check.add_argument("--budget", type=int, default=PROMPT_BUDGET_TOKENS,
-                       help="warn above this many prompt tokens (default %(default)s)")
-    prompt = commands.add_parser("prompt", help="print the system prompt the model receives")
-    prompt.add_argument("folder", type=Path)
-    prompt.add_argument("--date", type=date.fromisoformat, help="the date in the prompt "
-                        "(default: today, UTC)")
-    return parser
+def _reported(command: Callable[..., int]) -> Callable[..., int]:
+    """A persona problem or an OS error is one line on stderr and exit status 1."""
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; 0 on success (warnings included), 1 on errors."""
-    args = _parser().parse_args(argv)
-    try:
-        if args.command == "init":
-            return init(args.folder, args.source, args.force)
-        if args.command == "prompt":
-            from ..prompt import build_system_prompt
-
-            print(build_system_prompt(load_persona(args.folder), args.date or today_utc()))
-            return 0
-        report = check_persona(args.folder, args.budget)
-    except PersonaError as exc:
-        print(f"persona {args.command}: {exc}", file=sys.stderr)
+    @wraps(command)
+    def run(**options: object) -> int:
+        name = command.__name__.removesuffix("_command")
+        try:
+            return command(**options)
+        except PersonaError as exc:
+            print(f"persona {name}: {exc}", file=sys.stderr)
+        except OSError as exc:  # a folder that cannot be made or a file that cannot be written
+            where = exc.filename or options.get("folder")
+            print(f"persona {name}: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    except OSError as exc:  # a folder that cannot be made or a file that cannot be written
-        where = exc.filename or args.folder
-        print(f"persona {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(render(report, args.budget))
+
+    return run
+
+
+FOLDER = click.argument("folder", type=click.Path(path_type=Path))
+
+
+@click.group(epilog="""\b
+examples:
+  twin persona init personas/me --from ~/Downloads/Profile.pdf
+  twin persona check personas/me
+  twin persona prompt personas/me --date 2026-12-01""")
+def persona() -> None:
+    """Draft a persona folder, check it, and show the prompt the model receives."""
+
+
+@persona.command("init")
+@FOLDER
+@click.option("--from", "source", type=click.Path(path_type=Path),
+              help="a LinkedIn 'Save to PDF' export or another résumé as PDF")
+@click.option("--force", is_flag=True, help="overwrite files that exist")
+@_reported
+def init_command(folder: Path, source: Path | None, force: bool) -> int:
+    """Create a persona folder, drafted from a profile PDF or as a commented template.
+
+    It never overwrites a file unless --force is given, and prints what it filled, what it could
+    not find, and what to review before you publish.
+    """
+    return draft_persona(folder, source, force)
+
+
+@persona.command("check")
+@FOLDER
+@click.option("--budget", type=click.IntRange(min=1), default=PROMPT_BUDGET_TOKENS,
+              show_default=True, help="warn above this many prompt tokens")
+@_reported
+def check_command(folder: Path, budget: int) -> int:
+    """Load a persona as start-up does and report its size, cost, page header and weak spots.
+
+    Warnings exit 0; errors exit 1 and name the file. A deploy refuses a persona this fails.
+    """
+    report = check_persona(folder, budget)
+    print(render(report, budget))
     if report.errors:
         print(report.failure_message(), file=sys.stderr)
         return 1
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@persona.command("prompt")
+@FOLDER
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="the date in the prompt (default: today, UTC)")
+@_reported
+def prompt_command(folder: Path, day: datetime | None) -> int:
+    """Print the exact system prompt the model receives for this persona."""
+    from api.prompt import build_system_prompt
+
+    print(build_system_prompt(load_persona(folder), day.date() if day else today_utc()))
+    return 0

@@ -6,21 +6,20 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ..models.offline import STOPWORDS
-from . import ANSWERS_FILE, Persona
+from api.persona import ANSWER_HEADING, ANSWERS_FILE, Persona
+from api.text import words
+
 from .scaffold import TEMPLATE_FACTS, TEMPLATE_MARK
 
 SUMMARY_CHARS = (200, 4_000)
 # Facts that are contact details or names: they need not appear anywhere else.
 SELF_EVIDENT = ("full_name", "name", "email", "linkedin", "public")
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
 # "+44 7700 900123" or "07700 900123 (Mobile)", as LinkedIn's Contact section writes a phone.
 PHONE = re.compile(r"\+\d[\d ().-]{6,}\d|\d[\d .-]{6,}\d\s*\((?:Mobile|Home|Work)\)")
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and (len(w) > 2 or
-                                                                               w.isdigit())}
+    return {w for w in words(text) if len(w) > 2 or w.isdigit()}
 
 
 def _flatten(value: object) -> str:
@@ -51,10 +50,10 @@ def _answers_file(folder: Path) -> list[str]:
         return []
     text = path.read_text(encoding="utf-8")
     found = []
-    preamble = re.split(r"^##[ \t]+", text, flags=re.MULTILINE)[0]
+    preamble, *blocks = ANSWER_HEADING.split(text)
     if preamble.strip():
         found.append(f"{path}: the text before the first '## ' question is never read")
-    questions = re.findall(r"^##[ \t]+(.+)$", text, flags=re.MULTILINE)
+    questions = [block.partition("\n")[0] for block in blocks]
     for question, count in Counter(q.strip().casefold() for q in questions).items():
         if count > 1:
             found.append(f"{path}: the question {question!r} is answered {count} times; "

@@ -1,0 +1,47 @@
+"""Words and email addresses in free text: one tokenizer and one address pattern for every use.
+
+The offline model matches questions with `terms`, `twin persona check` compares facts with
+`words`, the offline model and `twin persona init` find addresses with `EMAIL_IN_TEXT`, and the
+API checks a whole address with `EMAIL`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A word: letters and digits, with "+", "#" and inner dots kept ("c++", "c#", "node.js").
+WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
+_STOPWORD_TEXT = """
+    a about after all also am an and any are as at be been but by can could did do does
+    doing for from had has have how i if in into is it its just like me might more most my
+    no not of on or our out please so some such tell than that the their them then there
+    these they this those to up us very was we were what when where which who whom why will
+    with would you your yours yourself hi hello hey thanks thank ok okay know give share
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+# The domain of an address: labels of letters, digits and inner hyphens, then a top-level name.
+_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+# A whole value may use every character RFC 5322 allows in a local part; deliverability is the
+# owner's to find out, this only keeps out what cannot be an address.
+EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@(?=.{{4,253}}$){_DOMAIN}$")
+# In running text only the common characters count, so quotes and brackets around an address
+# are not taken for part of it.
+EMAIL_IN_TEXT = re.compile(rf"[A-Za-z0-9._%+-]{{1,64}}@{_DOMAIN}")
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of `text` that carry meaning (stop-words left out)."""
+    return [w for w in WORD.findall(text.lower().replace("'s ", " ")) if w not in STOPWORDS]
+
+
+def stem(word: str) -> str:
+    """Crude but predictable: "certified" and "certifications" both become "certif"."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:6]
+
+
+def terms(text: str) -> list[str]:
+    """The words of `text` as the offline model matches them: two letters or more, stemmed."""
+    return [stem(w) for w in words(text) if len(w) > 1]
