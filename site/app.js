@@ -1,14 +1,12 @@
 // The chat page. It talks only to the same-origin /api/* routes and builds every element with DOM
 // methods, so nothing a reply contains is ever parsed as HTML.
 
+import { ApiFailure, CHAT_TIMEOUT_MS, request } from "./api.js";
 import { setUpContact, setUpDialog } from "./contact.js";
+import { answerEmbedder, setUpEmbedding } from "./embedding.js";
+import { make, renderMarkdown } from "./markdown.js";
+import { forgetSession, rememberSession, storedSession, uuid4 } from "./storage.js";
 
-const SESSION_KEY = "twin.session";
-const CHAT_TIMEOUT_MS = 35000; // the function may run for 29 s; leave room for the network
-const READ_TIMEOUT_MS = 10000;
-const MAX_ATTEMPTS = 4;
-const MAX_WAIT_SECONDS = 20; // a longer Retry-After is left to the visitor's Retry button
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const MAX_STARTERS = 4;
 
 const byId = (id) => document.getElementById(id);
@@ -26,209 +24,19 @@ const deleteOpen = byId("delete-open");
 const deleteDialog = byId("delete");
 const deleteProblem = byId("delete-problem");
 
-let twinName = "the twin";
-let ownerName = null; // the person's name, once the profile has loaded
-let starterQuestions = [];
-let pending = null; // {text, messageId} of the turn in flight or the last one that failed
-let busy = false;
-let generation = 0; // bumped by "New conversation" so a late reply to the old one is dropped
-let inFlight = null;
-let deleting = false;
-let retryAction = null;
-
-class ApiFailure extends Error {
-  constructor(status, message, { code = null, retryable = false, retryAfter = null } = {}) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.retryable = retryable;
-    this.retryAfter = retryAfter;
-  }
-}
-
-// ---- storage: a visitor's browser may refuse it, so every access is guarded ----
-
-// Where storage is refused (a frame on another site may be), the conversation goes on in memory.
-let sessionInMemory = null;
-
-function storedSession() {
-  try { return localStorage.getItem(SESSION_KEY); } catch { return sessionInMemory; }
-}
-
-function rememberSession(id) {
-  sessionInMemory = id;
-  try { localStorage.setItem(SESSION_KEY, id); } catch { /* the chat still works without it */ }
-}
-
-function forgetSession() {
-  sessionInMemory = null;
-  try { localStorage.removeItem(SESSION_KEY); } catch { /* nothing stored */ }
-}
-
-function uuid4() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  // randomUUID needs a secure context; getRandomValues does not.
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-// ---- the network: timeouts, retries with backoff, the API's one error shape ----
-
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => { clearTimeout(timer); reject(signal.reason); });
-  });
-}
-
-function parseRetryAfter(value) {
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value);
-  const when = Date.parse(value);
-  return Number.isNaN(when) ? null : Math.max(0, Math.ceil((when - Date.now()) / 1000));
-}
-
-async function failureFrom(response) {
-  let error = null;
-  try { error = (await response.json())?.error ?? null; } catch { /* not JSON */ }
-  let message = typeof error?.message === "string" ? error.message : null;
-  const retryable = RETRY_STATUSES.has(response.status);
-  message ||= retryable
-    ? "The twin is busy or unreachable right now. Please try again in a moment."
-    : "Something went wrong. Please try again.";
-  const retryAfter = parseRetryAfter(response.headers.get("Retry-After"));
-  return new ApiFailure(response.status, message, { code: error?.code, retryable, retryAfter });
-}
-
-async function attempt(path, method, body, timeoutMs, signal) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  const stop = () => controller.abort();
-  signal?.addEventListener("abort", stop);
-  try {
-    const response = await fetch(path, {
-      method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: controller.signal,
-      cache: "no-store",
-    });
-    if (response.ok) return { data: response.status === 204 ? null : await response.json() };
-    return { failure: await failureFrom(response) };
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    const timedOut = controller.signal.aborted;
-    const message = timedOut
-      ? "The twin took too long to answer. Please try again."
-      : "The twin could not be reached. Check your connection and try again.";
-    return { failure: new ApiFailure(0, message, { retryable: true }) };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", stop);
-  }
-}
-
-async function request(path, { method = "GET", body, timeoutMs = READ_TIMEOUT_MS, signal, onRetry } = {}) {
-  for (let tries = 1; ; tries += 1) {
-    const { data, failure } = await attempt(path, method, body, timeoutMs, signal);
-    if (!failure) return data;
-    const wait = failure.retryAfter;
-    if (!failure.retryable || tries >= MAX_ATTEMPTS || wait > MAX_WAIT_SECONDS) throw failure;
-    // Exponential backoff with jitter, unless the server said when to come back.
-    const backoff = 1000 * 2 ** (tries - 1);
-    onRetry?.();
-    await sleep(wait ?? backoff / 2 + Math.random() * backoff / 2, signal);
-  }
-}
-
-// ---- replies: a small, safe subset of Markdown, built node by node ----
-
-const INLINE = new RegExp([
-  "`([^`\\n]+)`", // 1 code
-  "\\*\\*(.+?)\\*\\*", // 2 bold
-  "\\[([^\\]\\n]+)\\]\\(([^()\\s]+)\\)", // 3, 4 link
-  "(https://[^\\s<>\"'`]+)", // 5 bare link
-  "\\*([^\\s*](?:[^*\\n]*[^\\s*])?)\\*", // 6 italics
-  "\\b_([^_\\n]+)_\\b", // 7 italics
-].join("|"), "g");
-
-function make(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function safeLink(href) {
-  try {
-    const url = new URL(href);
-    return url.protocol === "https:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}
-
-function link(href, label) {
-  const a = make("a", "", label);
-  a.href = href;
-  a.target = "_blank";
-  a.rel = "noopener noreferrer";
-  a.append(make("span", "visually-hidden", " (opens in a new tab)"));
-  return a;
-}
-
-function inline(text, into) {
-  let last = 0;
-  for (const m of text.matchAll(INLINE)) {
-    into.append(text.slice(last, m.index));
-    let whole = m[0];
-    if (m[1] !== undefined) into.append(make("code", "", m[1]));
-    else if (m[2] !== undefined) inline(m[2], into.appendChild(make("strong")));
-    else if (m[3] !== undefined) {
-      const href = safeLink(m[4]);
-      into.append(href ? link(href, m[3]) : whole);
-    } else if (m[5] !== undefined) {
-      // Trailing punctuation belongs to the sentence, not the address.
-      const url = m[5].replace(/[.,;:!?)\]]+$/, "");
-      whole = url;
-      const href = safeLink(url);
-      into.append(href ? link(href, url) : url);
-    } else inline(m[6] ?? m[7], into.appendChild(make("em")));
-    last = m.index + whole.length;
-  }
-  into.append(text.slice(last));
-}
-
-function renderMarkdown(text, into) {
-  let paragraph = null;
-  let list = null;
-  for (const raw of text.replace(/\r\n?/g, "\n").split("\n")) {
-    const line = raw.trim();
-    if (!line) { paragraph = list = null; continue; }
-    const item = /^(?:[-*+]|(\d{1,4})[.)])\s+(.*)$/.exec(line);
-    if (item) {
-      const kind = item[1] ? "ol" : "ul";
-      if (list?.localName !== kind) {
-        list = into.appendChild(make(kind));
-        if (item[1] && item[1] !== "1") list.start = Number(item[1]);
-      }
-      inline(item[2], list.appendChild(make("li")));
-      paragraph = null;
-      continue;
-    }
-    list = null;
-    if (paragraph) paragraph.append(make("br"));
-    else paragraph = into.appendChild(make("p"));
-    const heading = /^#{1,6}\s+(.*)$/.exec(line);
-    if (heading) inline(heading[1], paragraph.appendChild(make("strong")));
-    else inline(line, paragraph);
-  }
-}
-
-// ---- the page ----
+// What changes on the page, in one place that no other module sees (storage.js keeps the
+// conversation's id, embedding.js the framing site).
+const state = {
+  twinName: "the twin",
+  ownerName: null, // the person's name, once the profile has loaded
+  starterQuestions: [],
+  pending: null, // {text, messageId, sessionId} of the turn in flight or the last one that failed
+  busy: false,
+  generation: 0, // bumped by "New conversation" so a late reply to the old one is dropped
+  inFlight: null,
+  deleting: false, // the dialog stays open until the server has answered
+  retryAction: null,
+};
 
 function nearBottom() {
   return log.scrollHeight - log.scrollTop - log.clientHeight < 48;
@@ -237,7 +45,7 @@ function nearBottom() {
 function addMessage(role, text, follow = false) {
   const stick = follow || nearBottom(); // never pull a visitor who scrolled up to read
   const bubble = make("div", `message ${role}`);
-  bubble.append(make("span", "visually-hidden", role === "user" ? "You: " : `${twinName}: `));
+  bubble.append(make("span", "visually-hidden", role === "user" ? "You: " : `${state.twinName}: `));
   if (role === "user") bubble.append(text);
   else renderMarkdown(text, bubble);
   log.append(bubble);
@@ -252,62 +60,62 @@ function setStatus(text, working = false) {
 
 function showProblem(message, retry = null) {
   problemText.textContent = message;
-  retryAction = retry;
+  state.retryAction = retry;
   retryButton.hidden = !retry;
   problem.hidden = false;
 }
 
 function hideProblem() {
   problem.hidden = true;
-  retryAction = null;
+  state.retryAction = null;
 }
 
 // The starters and the delete action follow the conversation: redrawn whenever it changes.
 function drawControls() {
-  const show = !busy && log.childElementCount === 0 && starterQuestions.length > 0;
-  starterList.replaceChildren(...starterQuestions.map((q) => make("button", "", q)));
+  const show = !state.busy && log.childElementCount === 0 && state.starterQuestions.length > 0;
+  starterList.replaceChildren(...state.starterQuestions.map((q) => make("button", "", q)));
   for (const button of starterList.children) button.type = "button";
   starters.hidden = !show;
   deleteOpen.hidden = !storedSession();
-  deleteOpen.disabled = busy; // a reply in flight would write the conversation again
+  deleteOpen.disabled = state.busy; // a reply in flight would write the conversation again
 }
 
 async function send(raw) {
   const text = raw.trim();
-  if (!text || busy) return;
+  if (!text || state.busy) return;
   // A retry of the same text reuses its ids, so the server never stores the turn twice; a new
   // conversation gets its id here, not from the server, so even a lost first reply is safe to retry.
-  const messageId = pending?.text === text ? pending.messageId : uuid4();
-  const sessionId = storedSession() ?? pending?.sessionId ?? uuid4();
-  pending = { text, messageId, sessionId };
-  busy = true;
-  const turn = generation;
+  const messageId = state.pending?.text === text ? state.pending.messageId : uuid4();
+  const sessionId = storedSession() ?? state.pending?.sessionId ?? uuid4();
+  state.pending = { text, messageId, sessionId };
+  state.busy = true;
+  const turn = state.generation;
   hideProblem();
-  setStatus(`${twinName} is typing`, true);
+  setStatus(`${state.twinName} is typing`, true);
   const bubble = addMessage("user", text, true);
   drawControls();
   input.value = "";
   input.focus();
   sendButton.disabled = true;
-  inFlight = new AbortController();
+  state.inFlight = new AbortController();
   const body = { message: text, session_id: sessionId, message_id: messageId };
   try {
     const reply = await request("/api/chat", {
-      method: "POST", body, timeoutMs: CHAT_TIMEOUT_MS, signal: inFlight.signal,
-      onRetry: () => setStatus(`Still trying to reach ${twinName}`, true),
+      method: "POST", body, timeoutMs: CHAT_TIMEOUT_MS, signal: state.inFlight.signal,
+      onRetry: () => setStatus(`Still trying to reach ${state.twinName}`, true),
     });
-    if (turn !== generation) return;
+    if (turn !== state.generation) return;
     rememberSession(reply.session_id);
-    pending = null;
+    state.pending = null;
     addMessage("assistant", reply.response);
     setStatus("");
   } catch (failure) {
-    if (turn !== generation) return;
+    if (turn !== state.generation) return;
     const stick = nearBottom();
     const known = failure instanceof ApiFailure;
     if (known && failure.code === "invalid_session") {
       forgetSession();
-      pending = null;
+      state.pending = null;
     }
     bubble.remove();
     if (!input.value) input.value = text;
@@ -316,8 +124,8 @@ async function send(raw) {
     showProblem(message, !known || failure.retryable ? () => send(input.value || text) : null);
     if (stick) log.scrollTop = log.scrollHeight; // the message box took room from the log
   } finally {
-    if (turn === generation) {
-      busy = false;
+    if (turn === state.generation) {
+      state.busy = false;
       sendButton.disabled = false;
       drawControls();
       input.focus();
@@ -326,10 +134,10 @@ async function send(raw) {
 }
 
 function newConversation(message = "Started a new conversation.") {
-  generation += 1;
-  inFlight?.abort();
-  busy = false;
-  pending = null;
+  state.generation += 1;
+  state.inFlight?.abort();
+  state.busy = false;
+  state.pending = null;
   forgetSession();
   log.replaceChildren();
   hideProblem();
@@ -344,7 +152,7 @@ async function deleteConversation() {
   const id = storedSession();
   const buttons = deleteDialog.querySelectorAll("button");
   deleteProblem.hidden = true;
-  deleting = true; // the dialog stays open until the server has answered
+  state.deleting = true;
   for (const button of buttons) button.disabled = true;
   let message = null;
   try {
@@ -356,7 +164,7 @@ async function deleteConversation() {
         ? failure.message : "The conversation could not be deleted. Please try again.";
     }
   }
-  deleting = false;
+  state.deleting = false;
   for (const button of buttons) button.disabled = false;
   if (message) {
     deleteProblem.textContent = message;
@@ -375,15 +183,15 @@ function retention(days) {
 }
 
 function showProfile(profile) {
-  twinName = profile.name || profile.full_name || twinName;
-  ownerName = twinName;
-  const fullName = profile.full_name || twinName;
+  state.twinName = profile.name || profile.full_name || state.twinName;
+  state.ownerName = state.twinName;
+  const fullName = profile.full_name || state.twinName;
   document.title = `${fullName} · AI twin`;
   byId("name").textContent = fullName;
   byId("title").textContent = [profile.title, profile.location].filter(Boolean).join(" · ");
   byId("notice-text").textContent = `An AI twin of ${fullName}, not the person: answers come `
     + `from facts they wrote and can be wrong. ${retention(profile.retention_days)}`;
-  input.placeholder = `Ask ${twinName} a question`;
+  input.placeholder = `Ask ${state.twinName} a question`;
   byId("avatar-initial").textContent = Array.from(fullName)[0]?.toUpperCase() ?? "";
   const url = profile.avatar_url;
   if (typeof url === "string" && url.startsWith("/") && !url.startsWith("//")) {
@@ -394,9 +202,10 @@ function showProfile(profile) {
     img.src = url;
     byId("avatar").prepend(img);
   }
-  starterQuestions = (profile.starters || []).filter((q) => typeof q === "string").slice(0, MAX_STARTERS);
+  state.starterQuestions = (profile.starters || [])
+    .filter((q) => typeof q === "string").slice(0, MAX_STARTERS);
   drawControls();
-  answerEmbedder(twinName);
+  answerEmbedder(state.twinName);
 }
 
 async function loadHistory() {
@@ -447,7 +256,7 @@ starterList.addEventListener("click", (event) => {
   const button = event.target.closest("button");
   if (button) send(button.textContent);
 });
-retryButton.addEventListener("click", () => retryAction?.());
+retryButton.addEventListener("click", () => state.retryAction?.());
 byId("new-conversation").addEventListener("click", () => newConversation());
 deleteOpen.addEventListener("click", () => {
   deleteProblem.hidden = true;
@@ -456,39 +265,9 @@ deleteOpen.addEventListener("click", () => {
   deleteDialog.querySelector("[data-close]").focus();
 });
 byId("delete-confirm").addEventListener("click", deleteConversation);
-deleteDialog.addEventListener("cancel", (event) => { if (deleting) event.preventDefault(); });
+deleteDialog.addEventListener("cancel", (event) => { if (state.deleting) event.preventDefault(); });
 setUpDialog(deleteDialog, deleteOpen);
-setUpContact({ request, sessionId: storedSession, ownerName: () => ownerName });
+setUpContact({ request, sessionId: storedSession, ownerName: () => state.ownerName });
 
 Promise.allSettled([loadProfile(), loadHistory()]).then(drawControls);
-
-// ---- embedding: answers site/embed.js, which shows this page in a panel on the owner's site ----
-// Kept apart from the page's own code. embed.js labels its button "Ask <name>'s twin" and learns
-// the name here, by postMessage, so /api/* never answers another origin (no CORS). The page speaks
-// only to its parent window, only at the origin that said hello (frame-ancestors already decides
-// which sites may frame it at all), and says nothing but the public first name, and "close" when
-// the visitor presses Escape inside the panel.
-
-const embedder = { target: null, origin: null, name: null };
-
-function answerEmbedder(name) {
-  embedder.name = name ?? embedder.name;
-  if (embedder.target && embedder.name) {
-    embedder.target.postMessage({ type: "twin:ready", name: embedder.name }, embedder.origin);
-  }
-}
-
-if (window.parent !== window) {
-  window.addEventListener("message", (event) => {
-    if (event.source !== window.parent || event.data?.type !== "twin:hello") return;
-    if (event.origin === "null") return; // a sandboxed parent has no origin to answer at
-    embedder.target = event.source;
-    embedder.origin = event.origin;
-    answerEmbedder();
-  });
-  window.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape" || event.defaultPrevented || event.isComposing) return;
-    if (document.querySelector("dialog[open]")) return; // Escape closes the page's own dialog first
-    if (embedder.target) embedder.target.postMessage({ type: "twin:close" }, embedder.origin);
-  });
-}
+setUpEmbedding();

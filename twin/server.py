@@ -25,7 +25,12 @@ SITE_FILES = {
     "/app.js": ("app.js", "text/javascript"),
     # The snippet owners paste into their own site (README, "Put the twin on your site").
     "/embed.js": ("embed.js", "text/javascript"),
+    # The modules app.js imports (index.html preloads each).
+    "/api.js": ("api.js", "text/javascript"),
     "/contact.js": ("contact.js", "text/javascript"),
+    "/embedding.js": ("embedding.js", "text/javascript"),
+    "/markdown.js": ("markdown.js", "text/javascript"),
+    "/storage.js": ("storage.js", "text/javascript"),
 }
 
 

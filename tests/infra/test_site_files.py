@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,22 @@ def test_the_embed_snippet_keeps_the_address_owners_paste() -> None:
     assert plan["embed.js"].cache_control == REVALIDATE
     assert plan["embed.js"].source == SITE_DIR / "embed.js"
     assert plan["embed.js"].content_type == "text/javascript; charset=utf-8"
+
+
+def test_the_page_loads_its_modules_by_the_names_they_are_uploaded_under() -> None:
+    plan = {f.key: f for f in plan_site(SITE_DIR)}
+    page = plan["index.html"].text
+    entry = re.search(r'<script type="module" src="/([^"]+)"', page)[1]
+    preloaded = re.findall(r'<link rel="modulepreload" href="/([^"]+)"', page)
+    # The entry module imports every preloaded module by the very name the page preloads.
+    assert set(re.findall(r'from "\./([^"]+)"', plan[entry].text)) == set(preloaded)
+    for key in (entry, *preloaded):
+        assert re.fullmatch(r"[a-z]+\.[0-9a-f]{12}\.js", key)
+        assert plan[key].cache_control == IMMUTABLE
+        text = plan[key].text or plan[key].source.read_text()
+        assert all(target in plan for target in re.findall(r'from "\./([^"]+)"', text))
+
+
 def make_modules(root: Path, helper: str = "export const x = 1;") -> Path:
     """A page whose entry module imports another, which imports a third the page never names."""
     root.mkdir(parents=True)

@@ -1,4 +1,4 @@
-"""The local server's static side: the page's three files, the avatar, headers, and nothing else."""
+"""The local server's static side: the page's files, the avatar, headers, and nothing else."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from api.csp import PAGE_SECURITY_HEADERS
 from twin.server import SITE_DIR, create_local_app
 
 FIRST_LOAD_BUDGET = 40 * 1024
+# The modules app.js imports; index.html preloads each, so they arrive with it, not after it.
+MODULES = ("api.js", "contact.js", "embedding.js", "markdown.js", "storage.js")
+SCRIPTS = ("app.js", *MODULES)
 PAGE_FILES = {
     "/": "text/html",
     "/app.css": "text/css",
-    "/app.js": "text/javascript",
-    "/contact.js": "text/javascript",
+    **{f"/{name}": "text/javascript" for name in SCRIPTS},
 }
-SCRIPTS = ("app.js", "contact.js")
 
 
 @pytest.fixture
@@ -113,18 +114,30 @@ def test_first_load_stays_under_40_kb():
 
 def test_the_page_needs_no_inline_script_or_style():
     html = (SITE_DIR / "index.html").read_text()
-    # The deploy step rewrites exactly these references to content-hashed names; the second
-    # module is preloaded, so it arrives with the first rather than after it.
-    assert re.findall(r'(?:href|src)="(/[^"]*)"', html) == ["/app.css", "/app.js", "/contact.js"]
-    assert '<link rel="modulepreload" href="/contact.js">' in html
-    assert 'import { setUpContact, setUpDialog } from "./contact.js";' in (
-        SITE_DIR / "app.js"
-    ).read_text()
+    # The deploy step rewrites exactly these references to content-hashed names.
+    modules = [f"/{name}" for name in MODULES]
+    assert re.findall(r'(?:href|src)="(/[^"]*)"', html) == ["/app.css", "/app.js", *modules]
+    for name in MODULES:
+        assert f'<link rel="modulepreload" href="/{name}">' in html
+    # app.js imports every preloaded module and they import nothing: all are fetched at once.
+    import_of = re.compile(r'\b(?:from|import)\s*\(?\s*["\']\./([\w-]+\.js)["\']')
+    imports = {name: import_of.findall((SITE_DIR / name).read_text()) for name in SCRIPTS}
+    assert imports == {"app.js": list(MODULES), **{name: [] for name in MODULES}}
     assert re.findall(r"<script\b[^>]*>", html) == ['<script type="module" src="/app.js">']
     assert "<style" not in html
     assert not re.search(r"\sstyle=", html)
     assert not re.search(r"\son[a-z]+=", html)
     assert "http://" not in html and "https://" not in html
+
+
+def test_each_piece_of_state_has_one_owner():
+    # The page keeps what changes in one object; a module that keeps its own (storage.js, the
+    # conversation's id where storage is refused) changes it only through its functions.
+    top_level_let = re.compile(r"^(?:export )?let (\w+)", re.M)
+    lets = {name: top_level_let.findall((SITE_DIR / name).read_text()) for name in SCRIPTS}
+    assert {name: found for name, found in lets.items() if found} == {
+        "storage.js": ["sessionInMemory"]
+    }
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
