@@ -6,7 +6,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pulumi
@@ -14,7 +14,9 @@ import pulumi
 # The app's built-in responder: no Bedrock access needed (and none granted).
 from api.config import OFFLINE_MODEL
 from api.csp import parse_embed_origins
-from infra.guardrails import KNOBS, GuardrailError, Guardrails, parse_guardrails
+from api.text import EMAIL  # the app's own check; SNS confirms the address by writing to it
+from infra.config_rows import Setting, SettingsError, boolean, fail, matches, one_of, whole
+from infra.guardrails import WAF_LIMITS, Guardrails
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,14 +33,11 @@ OIDC_ARN = re.compile(
 )
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
-# Deliberately loose: SNS checks the address by sending the confirmation email.
-EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,252}\.[A-Za-z]{2,63}$")
 MODEL_ID = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9]+)?$")
+RUNTIME = re.compile(r"^python3\.1[2-9]$")
+S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+ORIGIN = re.compile(r"^https://[a-z0-9.-]+(:\d+)?$")
 DEFAULT_MODEL = "us.amazon.nova-micro-v1:0"
-
-
-class SettingsError(pulumi.RunError):
-    """A config value is missing or invalid; the message names the key and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class Settings:
     state_bucket: str | None = None
     secrets_key_arn: str | None = None
     alarm_email: str | None = None
-    guardrails: Guardrails = field(default_factory=Guardrails)
+    guardrails: Guardrails = dataclasses.field(default_factory=Guardrails)
     # twin:originSecret, a Pulumi secret; when empty the program's generated one is used.
     origin_secret: pulumi.Output[str] | None = None
 
@@ -85,28 +84,91 @@ class Settings:
         return self.lambda_runtime.removeprefix("python")
 
 
-def _fail(key: str, problem: str, example: str) -> SettingsError:
-    return SettingsError(
-        f"twin:{key} {problem}. Set it with: pulumi config set twin:{key} {example}"
-    )
+def _dns_name(raw: str) -> str | None:
+    # A trailing dot is DNS's fully qualified form, not part of the name.
+    return raw.lower().rstrip(".") or None
 
 
-def _int(values: Mapping[str, str], key: str, low: int, high: int) -> int:
-    raw = values.get(key, "").strip()
-    if not raw:
-        raise _fail(key, "is not set", str(low))
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise _fail(key, f"must be a whole number from {low} to {high}, got {raw!r}", str(low))
-    return int(raw)
+def _host_name(raw: str) -> str | None:
+    name = _dns_name(raw)
+    return name and matches(HOSTNAME, "is not a host name: {!r}")(name)
 
 
-def _text(values: Mapping[str, str], key: str, pattern: re.Pattern[str], example: str) -> str:
-    raw = values.get(key, "").strip()
-    if not raw:
-        raise _fail(key, "is not set", example)
-    if not pattern.match(raw):
-        raise _fail(key, f"is not valid: {raw!r}", example)
-    return raw
+def _waf_limit(raw: str) -> int:
+    limit = whole(0, WAF_LIMITS[1])(raw)
+    if 0 < limit < WAF_LIMITS[0]:
+        raise ValueError(f"must be 0 (no WAF) or at least {WAF_LIMITS[0]}, got {limit}")
+    return limit
+
+
+def _allowed_origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip() for o in raw.split(",") if o.strip())
+    for origin in origins:
+        matches(ORIGIN, "entries must look like https://example.com, got {!r}")(origin)
+    return origins
+
+
+def _embed_origins(raw: str) -> tuple[str, ...]:
+    """twin:embedOrigins, a list of https origins: the sites that may frame the page."""
+    try:
+        entries = json.loads(raw)
+    except ValueError:
+        entries = None
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise ValueError(f"must be a list of origins, got {raw!r}")
+    origins = parse_embed_origins(entries)
+    for origin in origins:
+        if not origin.startswith("https://"):
+            raise ValueError(f"entries must use https, got {origin!r}")
+    return origins
+
+
+# Every `twin:` key but originSecret, in Pulumi.yaml's order: key, the Settings (or Guardrails)
+# field it fills, parser, example for its errors, default (none: required). Rules between keys
+# follow in parse_settings.
+TABLE = (
+    Setting("modelId", "model_id", str, DEFAULT_MODEL, default=DEFAULT_MODEL),
+    Setting("throttleBurst", "throttle_burst", whole(1, 5000), "1"),
+    Setting("throttleRate", "throttle_rate", lambda raw: float(whole(1, 10000)(raw)), "1"),
+    Setting("githubRepo", "github_repo", matches(GITHUB_REPO), "owner/name"),
+    Setting("oidcProviderArn", "oidc_provider_arn", matches(OIDC_ARN),
+            "arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com"),
+    Setting("memoryRetentionDays", "memory_retention_days", whole(1, 3650), "1"),
+    Setting("protectData", "protect_data", boolean, "true", default=False),
+    Setting("logRetentionDays", "log_retention_days",
+            one_of(LOG_RETENTION_DAYS, whole(1, 3653)), "14"),
+    Setting("domain", "domain", _host_name, "twin.example.com", default=None),
+    Setting("hostedZone", "hosted_zone", _dns_name, "example.com", default=None),
+    Setting("personaDir", "persona_dir", PROJECT_DIR.joinpath, "personas/example",
+            default=PROJECT_DIR / "personas/example"),
+    Setting("lambdaMemoryMb", "lambda_memory_mb", whole(128, 10240), "128"),
+    # API Gateway gives up on an integration after 30 seconds.
+    Setting("lambdaTimeoutSeconds", "lambda_timeout_seconds", whole(3, 30), "3"),
+    Setting("lambdaRuntime", "lambda_runtime",
+            matches(RUNTIME, "must be python3.12 or newer, got {!r}"), "python3.13",
+            default="python3.13"),
+    Setting("priceClass", "price_class", one_of(PRICE_CLASSES), "PriceClass_100",
+            default="PriceClass_100"),
+    Setting("allowedOrigins", "allowed_origins", _allowed_origins, "https://www.example.com",
+            default=()),
+    Setting("embedOrigins", "embed_origins", _embed_origins, "https://www.example.com",
+            default=(), path="[0]"),
+    Setting("stateBucket", "state_bucket", matches(S3_BUCKET, "is not an S3 bucket name: {!r}"),
+            "my-state", default=None),
+    Setting("secretsKeyArn", "secrets_key_arn", matches(KMS_KEY_ARN, "is not a KMS key ARN: {!r}"),
+            "arn:aws:kms:us-east-1:123456789012:key/<key-id>", default=None),
+    Setting("alarmEmail", "alarm_email", matches(EMAIL, "is not an email address: {!r}"),
+            "you@example.com", default=None),
+    # Guardrails' knobs: a test holds these defaults to Guardrails' own.
+    Setting("wafRateLimit", "waf_rate_limit", _waf_limit, "1000", default=0),
+    Setting("monthlyBudgetUsd", "monthly_budget_usd", whole(0, 1_000_000), "1", default=0),
+    Setting("snapStart", "snap_start", boolean, "true", default=False),
+    Setting("alarmLatencyMs", "alarm_latency_ms", whole(100, 30_000), "10000", default=10_000),
+    Setting("alarmClientErrors", "alarm_client_errors", whole(1, 1_000_000), "100", default=100),
+    Setting("alarmServerErrors", "alarm_server_errors", whole(1, 1_000_000), "5", default=5),
+    Setting("alarmModelErrors", "alarm_model_errors", whole(1, 1_000_000), "3", default=3),
+)
+KEYS = tuple(row.key for row in TABLE)
 
 
 def check_model_region(model_id: str, region: str) -> None:
@@ -114,41 +176,14 @@ def check_model_region(model_id: str, region: str) -> None:
     if model_id == OFFLINE_MODEL:
         return
     if not MODEL_ID.match(model_id):
-        raise _fail("modelId", f"is not a Bedrock model id: {model_id!r}", DEFAULT_MODEL)
+        raise fail("modelId", f"is not a Bedrock model id: {model_id!r}", DEFAULT_MODEL)
     geography = model_id.split(".", 1)[0]
     if geography in PROFILE_REGIONS and not region.startswith(PROFILE_REGIONS[geography]):
-        raise _fail(
+        raise fail(
             "modelId",
             f"uses the '{geography}.' inference profile, which does not serve {region}",
             model_id.replace(f"{geography}.", "global.", 1),
         )
-
-
-def _embed_origins(raw: str) -> tuple[str, ...]:
-    """twin:embedOrigins, a list of https origins: the sites that may frame the page."""
-    if not raw.strip():
-        return ()
-
-    def fail(problem: str) -> SettingsError:
-        return SettingsError(
-            f"twin:embedOrigins {problem}. Set it with: "
-            "pulumi config set --path 'twin:embedOrigins[0]' https://www.example.com"
-        )
-
-    try:
-        entries = json.loads(raw)
-    except ValueError:
-        entries = None
-    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
-        raise fail(f"must be a list of origins, got {raw!r}")
-    try:
-        origins = parse_embed_origins(entries)
-    except ValueError as error:
-        raise fail(str(error)) from None
-    for origin in origins:
-        if not origin.startswith("https://"):
-            raise fail(f"entries must use https, got {origin!r}")
-    return origins
 
 
 def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settings:
@@ -158,87 +193,22 @@ def parse_settings(values: Mapping[str, str], stack: str, region: str) -> Settin
             f"aws:region is not set or not valid ({region!r}). "
             "Set it with: pulumi config set aws:region us-east-1"
         )
-    model_id = values.get("modelId", "").strip() or DEFAULT_MODEL
-    check_model_region(model_id, region)
-    protect = values.get("protectData", "false").strip().lower()
-    if protect not in ("true", "false"):
-        raise _fail("protectData", f"must be true or false, got {protect!r}", "true")
-    retention = _int(values, "logRetentionDays", 1, 3653)
-    if retention not in LOG_RETENTION_DAYS:
-        raise _fail("logRetentionDays", f"must be one of {LOG_RETENTION_DAYS}", "14")
-    runtime = values.get("lambdaRuntime", "").strip() or "python3.13"
-    if not re.match(r"^python3\.1[2-9]$", runtime):
-        raise _fail("lambdaRuntime", f"must be python3.12 or newer, got {runtime!r}", "python3.13")
-    price_class = values.get("priceClass", "").strip() or "PriceClass_100"
-    if price_class not in PRICE_CLASSES:
-        raise _fail("priceClass", f"must be one of {PRICE_CLASSES}", "PriceClass_100")
-    persona_dir = PROJECT_DIR / (values.get("personaDir", "").strip() or "personas/example")
-    if not (persona_dir / "facts.json").is_file():
-        raise _fail("personaDir", f"has no facts.json in {persona_dir}", "personas/example")
-    domain = values.get("domain", "").strip().lower().rstrip(".") or None
-    zone = values.get("hostedZone", "").strip().lower().rstrip(".") or None
-    if domain and not HOSTNAME.match(domain):
-        raise _fail("domain", f"is not a host name: {domain!r}", "twin.example.com")
+    chosen = {row.field: row.read(values) for row in TABLE}
+    guardrails = Guardrails(**{f.name: chosen.pop(f.name) for f in dataclasses.fields(Guardrails)})
+    settings = Settings(stack=stack, region=region, guardrails=guardrails, **chosen)
+    check_model_region(settings.model_id, region)
+    if not (settings.persona_dir / "facts.json").is_file():
+        raise fail("personaDir", f"has no facts.json in {settings.persona_dir}",
+                   "personas/example")
+    domain, zone = settings.domain, settings.hosted_zone
     if domain and not (zone and (domain == zone or domain.endswith("." + zone))):
-        raise _fail("hostedZone", f"must be the Route 53 zone that holds {domain}", "example.com")
-    origins = tuple(o.strip() for o in values.get("allowedOrigins", "").split(",") if o.strip())
-    for origin in origins:
-        if not re.match(r"^https://[a-z0-9.-]+(:\d+)?$", origin):
-            raise _fail("allowedOrigins", f"entries must look like https://example.com, got "
-                        f"{origin!r}", "https://www.example.com")
-    embed_origins = _embed_origins(values.get("embedOrigins", ""))
-    state_bucket = values.get("stateBucket", "").strip() or None
-    if state_bucket and not re.match(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", state_bucket):
-        raise _fail("stateBucket", f"is not an S3 bucket name: {state_bucket!r}", "my-state")
-    secrets_key = values.get("secretsKeyArn", "").strip() or None
-    if secrets_key and not KMS_KEY_ARN.match(secrets_key):
-        raise _fail("secretsKeyArn", f"is not a KMS key ARN: {secrets_key!r}",
-                    "arn:aws:kms:us-east-1:123456789012:key/<key-id>")
-    alarm_email = values.get("alarmEmail", "").strip() or None
-    if alarm_email and not (len(alarm_email) <= 254 and EMAIL.match(alarm_email)):
-        raise _fail("alarmEmail", f"is not an email address: {alarm_email!r}",
-                    "you@example.com")
-    try:
-        guardrails = parse_guardrails(values)
-    except GuardrailError as error:
-        raise _fail(error.key, error.problem, error.example) from None
-    if guardrails.monthly_budget_usd and not alarm_email:
-        raise _fail("alarmEmail", "is needed with twin:monthlyBudgetUsd: it is where budget "
-                    "alerts go", "you@example.com")
-    return Settings(
-        stack=stack,
-        region=region,
-        model_id=model_id,
-        throttle_burst=_int(values, "throttleBurst", 1, 5000),
-        throttle_rate=float(_int(values, "throttleRate", 1, 10000)),
-        github_repo=_text(values, "githubRepo", GITHUB_REPO, "owner/name"),
-        oidc_provider_arn=_text(values, "oidcProviderArn", OIDC_ARN,
-                                "arn:aws:iam::<account>:oidc-provider/"
-                                "token.actions.githubusercontent.com"),
-        memory_retention_days=_int(values, "memoryRetentionDays", 1, 3650),
-        protect_data=protect == "true",
-        log_retention_days=retention,
-        persona_dir=persona_dir,
-        lambda_memory_mb=_int(values, "lambdaMemoryMb", 128, 10240),
-        # API Gateway gives up on an integration after 30 seconds.
-        lambda_timeout_seconds=_int(values, "lambdaTimeoutSeconds", 3, 30),
-        lambda_runtime=runtime,
-        price_class=price_class,
-        domain=domain,
-        hosted_zone=zone,
-        allowed_origins=origins,
-        embed_origins=embed_origins,
-        state_bucket=state_bucket,
-        secrets_key_arn=secrets_key,
-        alarm_email=alarm_email,
-        guardrails=guardrails,
-    )
+        raise fail("hostedZone", f"must be the Route 53 zone that holds {domain}", "example.com")
+    if settings.guardrails.monthly_budget_usd and not settings.alarm_email:
+        raise fail("alarmEmail", "is needed with twin:monthlyBudgetUsd: it is where budget "
+                   "alerts go", "you@example.com")
+    return settings
 
 
-KEYS = ("modelId", "throttleBurst", "throttleRate", "githubRepo", "oidcProviderArn",
-        "memoryRetentionDays", "protectData", "logRetentionDays", "domain", "hostedZone",
-        "personaDir", "lambdaMemoryMb", "lambdaTimeoutSeconds", "lambdaRuntime", "priceClass",
-        "allowedOrigins", "embedOrigins", "stateBucket", "secretsKeyArn", "alarmEmail", *KNOBS)
 # Read with get_secret, so the value stays encrypted in the state and out of the logs.
 SECRET_KEYS = ("originSecret",)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 import yaml
 
+from infra.config_rows import REQUIRED
 from infra.guardrails import Guardrails
-from infra.settings import KEYS, PROJECT_DIR, SECRET_KEYS, SettingsError, parse_settings
+from infra.settings import KEYS, PROJECT_DIR, SECRET_KEYS, TABLE, SettingsError, parse_settings
 
 GOOD = {
     "githubRepo": "octo-org/twin",
@@ -47,6 +51,8 @@ def test_good_values_become_typed_settings() -> None:
         ({"allowedOrigins": "http://insecure.example.com"}, "us-east-1", "twin:allowedOrigins"),
         ({"embedOrigins": "https://www.example.com"}, "us-east-1",
          "twin:embedOrigins must be a list of origins"),
+        ({"embedOrigins": "[1]"}, "us-east-1",
+         "Set it with: pulumi config set --path 'twin:embedOrigins[0]' https://www.example.com"),
         ({"embedOrigins": '["http://www.example.com"]'}, "us-east-1",
          "twin:embedOrigins entries must use https"),
         ({"embedOrigins": '["https://www.example.com/blog"]'}, "us-east-1",
@@ -112,6 +118,33 @@ def test_pulumi_yaml_documents_every_key_the_program_reads() -> None:
     # The per-account keys have no default, so the CLI asks for them before anything runs.
     assert {k for k, spec in declared.items() if "default" not in spec} == {
         "githubRepo", "oidcProviderArn"}
+
+
+def test_every_row_is_declared_in_pulumi_yaml_with_the_same_default() -> None:
+    declared = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
+    unset = parse_settings(GOOD, "dev", "us-east-1")
+    for row in TABLE:
+        assert row.key in declared, row.key
+        if row.default is not REQUIRED:
+            # As the CLI passes Pulumi.yaml's default: anything but a string as JSON.
+            default = declared[row.key]["default"]
+            text = default if isinstance(default, str) else json.dumps(default)
+            assert parse_settings({**GOOD, row.key: text}, "dev", "us-east-1") == unset, row.key
+
+
+def test_every_row_names_its_key_and_how_to_set_it() -> None:
+    # No row accepts "?!". The domain is there so that a bad hostedZone is checked against it.
+    good = {**GOOD, "domain": "twin.example.com", "hostedZone": "example.com"}
+    for row in TABLE:
+        with pytest.raises(SettingsError) as error:
+            parse_settings({**good, row.key: "?!"}, "dev", "us-east-1")
+        message = str(error.value)
+        assert message.startswith(f"twin:{row.key} "), message
+        hint = rf"\. Set it with: pulumi config set (--path ')?twin:{row.key}\b"
+        assert re.search(hint, message), message
+        if row.default is REQUIRED:
+            with pytest.raises(SettingsError, match=rf"^twin:{row.key} is not set\. Set it with"):
+                parse_settings({**good, row.key: ""}, "dev", "us-east-1")
 
 
 @pytest.mark.parametrize(
