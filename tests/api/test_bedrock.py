@@ -4,43 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-import boto3
 import pytest
 from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
 from api import create_app, services
-from api.models.bedrock import BedrockModel, strip_thinking, to_converse_messages, tool_config
-from api.tools import TOOL_SPECS
-from tests.conftest import make_config, stored_files
-
-TOOL_CONFIG = tool_config(TOOL_SPECS)  # the tools in the shape Bedrock is sent them
-
-MODEL = "us.amazon.nova-micro-v1:0"
-UUID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
-
-
-def converse_response(text: str, input_tokens: int = 120, output_tokens: int = 30) -> dict:
-    return {
-        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
-        "stopReason": "end_turn",
-        "usage": {
-            "inputTokens": input_tokens,
-            "outputTokens": output_tokens,
-            "totalTokens": input_tokens + output_tokens,
-        },
-        "metrics": {"latencyMs": 321},
-    }
+from api.models.bedrock import BedrockModel, strip_thinking, to_converse_messages
+from tests.support.app import UUID, make_config, stored_files
+from tests.support.converse import MODEL, TOOL_CONFIG, bedrock_client, converse_response
 
 
 @pytest.fixture
 def bedrock():
-    client = boto3.client(
-        "bedrock-runtime",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = bedrock_client()
     with Stubber(client) as stubber:
         yield client, stubber
         stubber.assert_no_pending_responses()

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from api import create_app
-from tests.conftest import make_config, stored_files
+from tests.support.app import make_config, stored_files
 
 UUID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
 

@@ -12,8 +12,8 @@ from botocore.stub import ANY, Stubber
 from api import create_app, services
 from api.models.bedrock import MAX_MODEL_CALLS, tool_config
 from api.tools import MAX_TOOL_CALLS, TOOL_SPECS
-from tests.api.test_bedrock import MODEL, UUID, converse_response
-from tests.conftest import make_config
+from tests.support.app import UUID, make_config
+from tests.support.converse import MODEL, converse_response
 
 TOOL_CONFIG = tool_config(TOOL_SPECS)  # the tools in the shape Bedrock is sent them
 

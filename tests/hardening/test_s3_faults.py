@@ -11,8 +11,8 @@ from api import create_app
 from api.memory.s3 import MAX_ATTEMPTS, S3ConversationStore
 from api.models.offline import OfflineModel
 from api.persona import load_persona
-from tests.conftest import make_config
-from tests.hardening.conftest import BUCKET, FaultyClient, client_error, timeout
+from tests.support.app import make_config
+from tests.support.s3 import BUCKET, FaultyClient, client_error, timeout
 
 
 class CountingModel:
