@@ -14,6 +14,7 @@ from api import create_app
 from api.config import Config
 from api.logs import JsonFormatter
 from tests.support.app import make_config
+from tests.support.scripted import ScriptedModel
 
 
 @pytest.fixture
@@ -45,6 +46,18 @@ def chat(client):
         )
 
     return send
+
+
+@pytest.fixture
+def model() -> Iterator[ScriptedModel]:
+    """A scripted model to queue replies on; after the test, each must have been asked for once.
+
+    The check at the end catches a reply asked for beyond the script, which the app itself
+    answers as a 500, and a queued reply the app never asked for.
+    """
+    scripted = ScriptedModel()
+    yield scripted
+    scripted.assert_done()
 
 
 @pytest.fixture

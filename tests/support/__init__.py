@@ -3,6 +3,7 @@
 Each module is named for what it holds:
 
 - `app`: the repository's paths, a Config for a test, what the app wrote to disk.
+- `scripted`: `ScriptedModel`, a model that answers from a script and records what it was sent.
 - `converse`: Bedrock Converse responses and requests, for tests of the Converse mapping.
 - `s3`: moto buckets set up as deployed, and S3 clients that fail on cue.
 - `lambda_events`: recorded API Gateway events and a Lambda context.
