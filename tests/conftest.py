@@ -13,20 +13,8 @@ import pytest
 from api import create_app
 from api.config import Config
 from api.logs import JsonFormatter
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE_PERSONA = REPO / "personas" / "example"
-
-
-def make_config(tmp_path: Path, **env: str) -> Config:
-    """A Config read from a clean environment: offline model, files under tmp_path."""
-    return Config.from_env({"TWIN_MEMORY_DIR": str(tmp_path / "memory"), **env})
-
-
-def stored_files(config: Config) -> list[Path]:
-    """Every conversation file the file store has written."""
-    folder = config.memory_dir / "conversations"
-    return sorted(folder.glob("*.json")) if folder.exists() else []
+from tests.support.app import make_config
+from tests.support.scripted import ScriptedModel
 
 
 @pytest.fixture
@@ -58,6 +46,18 @@ def chat(client):
         )
 
     return send
+
+
+@pytest.fixture
+def model() -> Iterator[ScriptedModel]:
+    """A scripted model to queue replies on; after the test, each must have been asked for once.
+
+    The check at the end catches a reply asked for beyond the script, which the app itself
+    answers as a 500, and a queued reply the app never asked for.
+    """
+    scripted = ScriptedModel()
+    yield scripted
+    scripted.assert_done()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import stored_files
+from tests.support.app import stored_files
 
 UUID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
 JSON = "application/json"

@@ -1,46 +1,35 @@
-"""BedrockModel against botocore's Stubber, which checks requests against the real service model."""
+"""BedrockModel against botocore's Stubber, which checks requests against the real service model:
+the Converse request, the error mapping, and the bounds of the tool loop."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import boto3
 import pytest
 from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
 from api import create_app, services
-from api.models.bedrock import BedrockModel, strip_thinking, to_converse_messages, tool_config
-from api.tools import TOOL_SPECS
-from tests.conftest import make_config, stored_files
-
-TOOL_CONFIG = tool_config(TOOL_SPECS)  # the tools in the shape Bedrock is sent them
-
-MODEL = "us.amazon.nova-micro-v1:0"
-UUID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
-
-
-def converse_response(text: str, input_tokens: int = 120, output_tokens: int = 30) -> dict:
-    return {
-        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
-        "stopReason": "end_turn",
-        "usage": {
-            "inputTokens": input_tokens,
-            "outputTokens": output_tokens,
-            "totalTokens": input_tokens + output_tokens,
-        },
-        "metrics": {"latencyMs": 321},
-    }
+from api.models.bedrock import (
+    MAX_MODEL_CALLS,
+    BedrockModel,
+    strip_thinking,
+    to_converse_messages,
+)
+from tests.support.app import UUID, inbox_entries, make_config, stored_files
+from tests.support.converse import (
+    MODEL,
+    TOOL_CONFIG,
+    bedrock_client,
+    converse_response,
+    request,
+    tool_response,
+)
 
 
 @pytest.fixture
 def bedrock():
-    client = boto3.client(
-        "bedrock-runtime",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = bedrock_client()
     with Stubber(client) as stubber:
         yield client, stubber
         stubber.assert_no_pending_responses()
@@ -146,6 +135,52 @@ def test_bedrock_errors_map_to_statuses(bedrock_app, aws_code, http_status, api_
     assert ("Retry-After" in response.headers) is retry_after
     assert "arn:aws" not in response.get_data(as_text=True)
     assert stored_files(config) == []  # a failed turn saves nothing
+
+
+def test_bedrocks_reason_goes_to_the_log_with_the_request_id(bedrock_app, caplog):
+    app, stubber, _config = bedrock_app
+    stubber.add_client_error(
+        "converse",
+        service_error_code="AccessDeniedException",
+        service_message="You don't have access to the model",
+        http_status_code=403,
+    )
+    response = app.test_client().post("/api/chat", json={"message": "Hi", "session_id": UUID})
+    assert response.status_code == 502
+    assert "access" not in response.get_data(as_text=True).lower()
+    [line] = [r for r in caplog.records if getattr(r, "event", None) == "model_refused"]
+    assert "AccessDeniedException" in line.getMessage()
+    assert "You don't have access" in line.getMessage()
+    assert line.request_id == response.headers["X-Request-Id"]
+
+
+def test_the_tool_loop_stops_at_the_round_limit(bedrock_app):
+    app, stubber, config = bedrock_app
+    client = app.test_client()
+    for i in range(MAX_MODEL_CALLS):
+        use = (f"t{i}", "record_unknown_question", {"question": f"Question number {i}?"})
+        stubber.add_response("converse", tool_response(use), request(ANY))
+    # No fourth response is stubbed: a fourth call would fail the test.
+    response = client.post("/api/chat", json={"message": "Cello?", "session_id": UUID})
+    assert response.status_code == 200
+    assert response.json["response"] == "I don't know that, but I've noted your question for Ada."
+    # Every round's tool ran (the last call's too), and one turn records one entry per kind.
+    [entry] = inbox_entries(config.memory_dir, "questions")
+    assert entry["question"] == "Question number 0?"
+    messages = client.get(f"/api/conversation/{UUID}").json["messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+
+
+def test_a_slow_turn_starts_no_new_tool_round(bedrock_app, monkeypatch):
+    app, stubber, config = bedrock_app
+    # Any time at all is past a deadline below zero: the first round is the last.
+    monkeypatch.setattr("api.models.bedrock.TOOL_ROUND_DEADLINE_SECONDS", -1)
+    use = ("t1", "record_unknown_question", {"question": "Cello?"})
+    stubber.add_response("converse", tool_response(use), request(ANY))  # no second call stubbed
+    response = app.test_client().post("/api/chat", json={"message": "Cello?", "session_id": UUID})
+    assert response.status_code == 200
+    assert response.json["response"] == "I don't know that, but I've noted your question for Ada."
+    assert len(inbox_entries(config.memory_dir, "questions")) == 1
 
 
 def test_timeout_is_503():

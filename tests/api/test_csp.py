@@ -14,7 +14,7 @@ from api.csp import (
     page_security_headers,
     parse_embed_origins,
 )
-from tests.conftest import EXAMPLE_PERSONA
+from tests.support.app import EXAMPLE_PERSONA
 from twin.server import SITE_DIR, create_local_app
 
 

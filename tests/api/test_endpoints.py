@@ -8,9 +8,20 @@ import uuid
 import pytest
 
 from api import create_app
-from tests.conftest import make_config, stored_files
+from tests.support.app import UUID, make_config, stored_files
 
-UUID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
+HERE = {"role": "user", "content": "Where are you based?"}
+LISBON = {"role": "assistant", "content": "I'm based in Lisbon."}
+
+
+@pytest.fixture
+def twin(config, model):
+    """The app answering with the scripted `model`."""
+    return create_app(config, model=model).test_client()
+
+
+def say(client, message: str = "Where are you based?", **fields):
+    return client.post("/api/chat", json={"message": message, **fields})
 
 
 def test_health_reports_model_and_memory(client):
@@ -30,15 +41,16 @@ def test_profile_shows_only_public_facts(client):
     assert "email" not in json.dumps(profile)  # email is a fact, but not a public one
 
 
-def test_chat_issues_a_session_and_stores_the_turn(client, chat, config):
-    response = chat("Where are you based?")
+def test_chat_issues_a_session_and_stores_the_turn(twin, model, config):
+    model.queue("I'm based in Lisbon.")
+    response = say(twin)
     assert response.status_code == 200
     body = response.json
     assert set(body) == {"response", "session_id", "message_id"}
     assert str(uuid.UUID(body["session_id"])) == body["session_id"]
-    assert "Lisbon" in body["response"]
+    assert body["response"] == "I'm based in Lisbon."
 
-    history = client.get(f"/api/conversation/{body['session_id']}").json
+    history = twin.get(f"/api/conversation/{body['session_id']}").json
     assert history["session_id"] == body["session_id"]
     assert [m["role"] for m in history["messages"]] == ["user", "assistant"]
     assert history["messages"][0]["content"] == "Where are you based?"
@@ -48,40 +60,61 @@ def test_chat_issues_a_session_and_stores_the_turn(client, chat, config):
     assert len(stored_files(config)) == 1
 
 
-def test_chat_continues_a_supplied_session(client, chat):
-    first = chat("Where are you based?").json
-    second = chat("Which certifications do you hold?", session_id=first["session_id"]).json
+def test_chat_continues_a_supplied_session(twin, model):
+    model.queue("I'm based in Lisbon.").queue("None yet.")
+    first = say(twin).json
+    second = say(twin, "Which certifications do you hold?", session_id=first["session_id"]).json
     assert second["session_id"] == first["session_id"]
-    messages = client.get(f"/api/conversation/{first['session_id']}").json["messages"]
+    messages = twin.get(f"/api/conversation/{first['session_id']}").json["messages"]
     assert len(messages) == 4
+    # The model answers the second question with the first exchange before it.
+    question = {"role": "user", "content": "Which certifications do you hold?"}
+    assert model.turns[1].messages == [HERE, LISBON, question]
 
 
-def test_unknown_well_formed_session_starts_a_conversation_with_that_id(chat):
-    assert chat(session_id=UUID).json["session_id"] == UUID
+def test_the_model_sees_the_window_of_history_as_roles_and_texts(tmp_path, model):
+    client = create_app(make_config(tmp_path, TWIN_HISTORY_MESSAGES="4"), model=model).test_client()
+    for i in range(5):
+        model.queue(f"answer {i}")
+        assert say(client, f"question {i}", session_id=UUID).json["response"] == f"answer {i}"
+    # The last four stored messages and the question, without ids or timestamps.
+    assert model.turns[-1].messages == [
+        {"role": "user", "content": "question 2"}, {"role": "assistant", "content": "answer 2"},
+        {"role": "user", "content": "question 3"}, {"role": "assistant", "content": "answer 3"},
+        {"role": "user", "content": "question 4"},
+    ]
+    assert len(client.get(f"/api/conversation/{UUID}").json["messages"]) == 10  # all kept
 
 
-def test_repeated_message_id_returns_the_stored_reply_once(client, chat):
-    first = chat("Where are you based?", session_id=UUID, message_id=UUID).json
-    again = chat("Where are you based?", session_id=UUID, message_id=UUID).json
-    assert again == first
-    assert len(client.get(f"/api/conversation/{UUID}").json["messages"]) == 2
+def test_unknown_well_formed_session_starts_a_conversation_with_that_id(twin, model):
+    model.queue("I'm based in Lisbon.")
+    assert say(twin, session_id=UUID).json["session_id"] == UUID
+    assert model.turns[0].messages == [HERE]  # a new conversation: no history
 
 
-def test_message_is_stripped_before_storing(client, chat):
-    chat("   Where are you based?  \n", session_id=UUID)
-    assert client.get(f"/api/conversation/{UUID}").json["messages"][0]["content"] == (
+def test_repeated_message_id_returns_the_stored_reply_once(twin, model):
+    model.queue("I'm based in Lisbon.")  # one reply: the repeat must not ask the model
+    first = say(twin, session_id=UUID, message_id=UUID).json
+    again = say(twin, session_id=UUID, message_id=UUID).json
+    assert again == first and len(model.turns) == 1
+    assert len(twin.get(f"/api/conversation/{UUID}").json["messages"]) == 2
+
+
+def test_message_is_stripped_before_storing(twin, model):
+    model.queue("I'm based in Lisbon.")
+    say(twin, "   Where are you based?  \n", session_id=UUID)
+    assert twin.get(f"/api/conversation/{UUID}").json["messages"][0]["content"] == (
         "Where are you based?"
     )
+    assert model.turns[0].messages == [HERE]  # the model too is sent the stripped text
 
 
-def test_conversation_limit_is_409_and_keeps_what_was_saved(tmp_path):
-    config = make_config(tmp_path, TWIN_MAX_TURNS="2")
-    client = create_app(config).test_client()
+def test_conversation_limit_is_409_and_keeps_what_was_saved(tmp_path, model):
+    client = create_app(make_config(tmp_path, TWIN_MAX_TURNS="2"), model=model).test_client()
+    model.queue("Hello.").queue("Hello again.")  # the third turn must not reach the model
     for _ in range(2):
-        assert (
-            client.post("/api/chat", json={"message": "hi", "session_id": UUID}).status_code == 200
-        )
-    response = client.post("/api/chat", json={"message": "one more", "session_id": UUID})
+        assert say(client, "hi", session_id=UUID).status_code == 200
+    response = say(client, "one more", session_id=UUID)
     assert response.status_code == 409
     assert response.json["error"]["code"] == "conversation_limit"
     assert len(client.get(f"/api/conversation/{UUID}").json["messages"]) == 4
@@ -127,18 +160,9 @@ def test_the_app_sends_no_cors_headers(client):
     assert not [k for k, _ in response.headers.items() if k.lower().startswith("access-control-")]
 
 
-class Exploding:
-    """A model that fails in a way nothing expects."""
-
-    name = "exploding"
-
-    def reply(self, *_args):
-        raise RuntimeError("secret internal detail /var/task/x.py")
-
-
-def test_unexpected_error_is_500_without_details(config, caplog):
-    client = create_app(config, model=Exploding()).test_client()
-    response = client.post("/api/chat", json={"message": "hi"})
+def test_unexpected_error_is_500_without_details(twin, model):
+    model.queue(RuntimeError("secret internal detail /var/task/x.py"))  # fails as nothing expects
+    response = say(twin, "hi")
     assert response.status_code == 500
     assert response.json["error"]["code"] == "internal"
     assert "secret" not in response.get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from api import create_app
+from tests.support.scripted import ToolCall
 
 SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
 
@@ -32,15 +33,27 @@ def test_one_json_line_per_request_without_secrets(client, log_lines):
         assert SID not in line
 
 
-class Exploding:
-    name = "exploding"
+def test_the_request_line_counts_model_and_tool_calls_and_marks_a_new_conversation(
+    config, model, log_lines
+):
+    client = create_app(config, model=model).test_client()
+    model.queue(ToolCall("record_unknown_question", {"question": "Bees?"}), "I don't know.")
+    model.queue("Lisbon.")
+    body = {"message": "Do you keep bees?", "session_id": SID, "message_id": SID}
+    client.post("/api/chat", json=body)
+    client.post("/api/chat", json={"message": "Where are you?", "session_id": SID})
+    client.post("/api/chat", json=body)  # a replay: no model call to count
+    first, second, replay = (json.loads(line) for line in log_lines
+                             if json.loads(line)["message"] == "request")
+    assert first["model"] == "scripted" and first["new_conversation"] is True
+    assert (first["model_calls"], first["tool_calls"]) == (2, 1)
+    assert "new_conversation" not in second
+    assert (second["model_calls"], second["tool_calls"]) == (1, 0)
+    assert not {"new_conversation", "model_calls", "tool_calls"} & replay.keys()
 
-    def reply(self, *_args):
-        raise RuntimeError("boom")
 
-
-def test_unhandled_error_is_logged_with_trace_and_request_id(config, log_lines):
-    client = create_app(config, model=Exploding()).test_client()
+def test_unhandled_error_is_logged_with_trace_and_request_id(config, model, log_lines):
+    client = create_app(config, model=model.queue(RuntimeError("boom"))).test_client()
     response = client.post("/api/chat", json={"message": "hi"})
     error = json.loads(log_lines[0])
     assert error["level"] == "ERROR"

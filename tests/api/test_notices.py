@@ -10,8 +10,8 @@ import pytest
 from moto import mock_aws
 
 from api import create_app, services
-from tests.conftest import make_config
-from tests.memory.test_stores import BUCKET, memory_bucket
+from tests.support.app import make_config
+from tests.support.s3 import BUCKET, memory_bucket
 
 UUID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
 OTHER = "0b9c7e2a-4d1f-4a8e-9c3b-5f6a7d8e9f01"

@@ -11,7 +11,7 @@ import pytest
 from api import create_app
 from api.persona import PersonaError, load_persona
 from api.prompt import build_system_prompt
-from tests.conftest import EXAMPLE_PERSONA, make_config
+from tests.support.app import EXAMPLE_PERSONA, make_config
 
 
 def entries(config, kind: str) -> list[dict]:

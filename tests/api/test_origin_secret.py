@@ -9,7 +9,7 @@ import pytest
 from api import create_app, services
 from api.config import Config
 from api.origin import HEADER
-from tests.conftest import make_config, stored_files
+from tests.support.app import make_config, stored_files
 
 SECRET = "s3cr3t-Value-From-Pulumi-0123456789abcdef"
 SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"

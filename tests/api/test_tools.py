@@ -1,176 +1,72 @@
-"""Tool-use turns against botocore's Stubber: the exact Converse requests and what is stored."""
+"""The tool rules: what a turn's tool calls may record, and what the visitor gets back.
+
+The rules are tested with the scripted model (tests/support/scripted.py). The last two tests
+show the tool round trip in Converse's own shape against botocore's Stubber; the Bedrock tool
+loop's own bounds (rounds, deadline) are in test_bedrock.py.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
-import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
 from api import create_app, services
-from api.models.bedrock import MAX_MODEL_CALLS, tool_config
-from api.tools import MAX_TOOL_CALLS, TOOL_SPECS
-from tests.api.test_bedrock import MODEL, UUID, converse_response
-from tests.conftest import make_config
-
-TOOL_CONFIG = tool_config(TOOL_SPECS)  # the tools in the shape Bedrock is sent them
+from api.errors import RateLimited
+from api.tools import MAX_TOOL_CALLS
+from tests.support.app import UUID, inbox_entries, make_config
+from tests.support.converse import (
+    MODEL,
+    assistant,
+    bedrock_client,
+    converse_response,
+    request,
+    tool_response,
+    tool_result,
+    tool_use,
+    user,
+)
+from tests.support.scripted import ToolCall
 
 QUESTION = "Do you play the cello?"
-
-
-def tool_response(*uses: tuple[str, str, dict], text: str = "") -> dict:
-    """A Converse response in which the model asks for tools."""
-    content: list[dict] = [{"text": text}] if text else []
-    content += [{"toolUse": {"toolUseId": i, "name": n, "input": a}} for i, n, a in uses]
-    return {
-        "output": {"message": {"role": "assistant", "content": content}},
-        "stopReason": "tool_use",
-        "usage": {"inputTokens": 200, "outputTokens": 20, "totalTokens": 220},
-        "metrics": {"latencyMs": 100},
-    }
-
-
-def request(messages: list[dict]) -> dict:
-    return {
-        "modelId": MODEL,
-        "system": ANY,
-        "messages": messages,
-        "inferenceConfig": ANY,
-        "toolConfig": TOOL_CONFIG,
-    }
-
-
-def user(text: str) -> dict:
-    return {"role": "user", "content": [{"text": text}]}
-
-
-def assistant(text: str) -> dict:
-    return {"role": "assistant", "content": [{"text": text}]}
-
-
-def result(tool_id: str, status: str = "success", **content: object) -> dict:
-    block = content or {"json": {"status": "recorded"}}
-    return {"toolResult": {"toolUseId": tool_id, "status": status, "content": [block]}}
+CELLO = ToolCall("record_unknown_question", {"question": "Cello?"})
+# The same visitor turn, sent again by a page that never saw the answer.
+RETRIED = {"message": QUESTION, "session_id": UUID,
+           "message_id": "0b9c7e2a-4d1f-4a8e-9c3b-5f6a7d8e9f01"}
 
 
 @pytest.fixture
-def twin(tmp_path):
-    """An app on a stubbed Bedrock client; yields (client, stubber, config)."""
-    bedrock = boto3.client(
-        "bedrock-runtime",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    config = make_config(tmp_path, TWIN_MODEL_ID=MODEL, TWIN_HISTORY_MESSAGES="3")
-    app = create_app(config, bedrock_client=bedrock, today=lambda: date(2026, 11, 24))
-    with Stubber(bedrock) as stubber:
-        yield app.test_client(), stubber, config
-        stubber.assert_no_pending_responses()
+def client(config, model):
+    """The app answering with the scripted `model`; the `chat` fixture posts to it."""
+    return create_app(config, model=model).test_client()
 
 
-@pytest.fixture
-def sent(twin) -> list[dict]:
-    """Every Converse request, as the app built it, in order."""
-    requests: list[dict] = []
-    services(twin[0].application).chat.model.client.meta.events.register(
-        "before-parameter-build.bedrock-runtime.Converse",
-        lambda params, **_: requests.append(params),
-    )
-    return requests
+def stored(client) -> list[str]:
+    """The texts the conversation UUID keeps, in order."""
+    return [m["content"] for m in client.get(f"/api/conversation/{UUID}").json["messages"]]
 
 
-def inbox(config, kind: str) -> list[dict]:
-    folder = config.memory_dir / "inbox" / kind
-    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
-
-
-def stored_messages(client) -> list[dict]:
-    return client.get(f"/api/conversation/{UUID}").json["messages"]
-
-
-def test_one_tool_call_records_the_question_and_stores_only_text(twin):
-    client, stubber, config = twin
-    use = ("t1", "record_unknown_question", {"question": "Does Ada play the cello?"})
-    stubber.add_response(
-        "converse",
-        tool_response(use, text="<thinking>not in facts</thinking>"),
-        request([user(QUESTION)]),
-    )
-    stubber.add_response(
-        "converse",
-        converse_response("I don't know; I've told Ada."),
-        request(
-            [
-                user(QUESTION),
-                {
-                    "role": "assistant",
-                    "content": [
-                        {"text": "<thinking>not in facts</thinking>"},
-                        {
-                            "toolUse": {
-                                "toolUseId": "t1",
-                                "name": "record_unknown_question",
-                                "input": use[2],
-                            }
-                        },
-                    ],
-                },
-                {"role": "user", "content": [result("t1")]},
-            ]
-        ),
-    )
-    response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
-    assert response.status_code == 200
-    assert response.json["response"] == "I don't know; I've told Ada."
-    assert [m["content"] for m in stored_messages(client)] == [
-        QUESTION,
-        "I don't know; I've told Ada.",
-    ]
-    [entry] = inbox(config, "questions")
-    assert entry["question"] == "Does Ada play the cello?"
-    assert entry["asked"] == QUESTION and entry["session_id"] == UUID
-    assert not {"ip", "user_agent", "remote_addr"} & entry.keys()
-
-
-def test_two_tool_calls_in_one_turn_and_a_repeat_store_one_entry_each(sent, twin):
-    client, stubber, config = twin
-    contact = (
-        "c1",
-        "record_contact",
-        {"email": "sam@acme.example", "name": "Sam", "note": "Hiring a platform lead"},
-    )
-    again = ("c2", "record_contact", dict(contact[2]))
-    question = ("q1", "record_unknown_question", {"question": "What is Ada's notice period?"})
-    stubber.add_response("converse", tool_response(contact, again, question), request(ANY))
-    stubber.add_response(
-        "converse", converse_response("Thanks Sam, Ada will be in touch."), request(ANY)
-    )
-
+def test_calls_in_one_turn_and_a_repeat_store_one_entry_each(model, chat, client, config):
+    contact = {"email": "sam@acme.example", "name": "Sam", "note": "Hiring a platform lead"}
+    model.queue(ToolCall("record_contact", contact), ToolCall("record_contact", dict(contact)),
+                ToolCall("record_unknown_question", {"question": "What is Ada's notice period?"}),
+                "Thanks Sam, Ada will be in touch.")
     message = "I'm hiring, sam@acme.example. Notice period?"
-    response = client.post("/api/chat", json={"message": message, "session_id": UUID})
 
-    assert response.json["response"] == "Thanks Sam, Ada will be in touch."
-    results = sent[1]["messages"][-1]
-    assert results["role"] == "user"
-    assert [b["toolResult"]["toolUseId"] for b in results["content"]] == ["c1", "c2", "q1"]
-    assert all(b["toolResult"]["status"] == "success" for b in results["content"])
-    [saved_contact] = inbox(config, "contacts")
-    assert saved_contact | {"id": None, "created_at": None} == {
-        "id": None,
-        "kind": "contact",
-        "created_at": None,
-        "source": "chat",
-        "session_id": UUID,
-        "asked": message,
-        "email": "sam@acme.example",
-        "name": "Sam",
+    assert chat(message, session_id=UUID).json["response"] == "Thanks Sam, Ada will be in touch."
+
+    # Each call, the repeat too, is told it succeeded; the repeat stores nothing new.
+    runs = model.turns[0].tool_runs
+    assert [(run.result, run.error) for run in runs] == [({"status": "recorded"}, None)] * 3
+    [saved] = inbox_entries(config.memory_dir, "contacts")
+    assert saved | {"id": None, "created_at": None} == {
+        "id": None, "kind": "contact", "created_at": None, "source": "chat", "session_id": UUID,
+        "asked": message, "email": "sam@acme.example", "name": "Sam",
         "message": "Hiring a platform lead",
     }
-    assert len(inbox(config, "questions")) == 1
-    assert all("toolUse" not in json.dumps(m) for m in stored_messages(client))
+    assert len(inbox_entries(config.memory_dir, "questions")) == 1
+    assert stored(client) == [message, "Thanks Sam, Ada will be in touch."]  # only text is kept
 
 
 @pytest.mark.parametrize(
@@ -180,77 +76,202 @@ def test_two_tool_calls_in_one_turn_and_a_repeat_store_one_entry_each(sent, twin
         ("record_contact", {"name": "Sam"}, "'email' is required"),
         ("record_contact", {"email": "a@b.example", "note": "x" * 1001}, "too long"),
         ("record_contact", {"email": "a" * 250 + "@b.example"}, "too long"),
+        ("record_contact", "sam@acme.example", "must be a JSON object"),
         ("record_unknown_question", {"question": "  "}, "'question' is empty"),
         ("record_unknown_question", {"question": 42}, "must be a string"),
         ("send_email", {"to": "x@y.example"}, "no tool named"),
     ],
 )
 def test_a_malformed_tool_input_goes_back_to_the_model_as_an_error(
-    sent, twin, name, arguments, complaint
+    model, chat, config, name, arguments, complaint
 ):
-    client, stubber, config = twin
-    stubber.add_response("converse", tool_response(("t1", name, arguments)), request(ANY))
-    stubber.add_response(
-        "converse", converse_response("Could you check that address?"), request(ANY)
-    )
-
-    response = client.post("/api/chat", json={"message": "Contact me", "session_id": UUID})
-
+    model.queue(ToolCall(name, arguments), "Could you check that address?")
+    response = chat("Contact me", session_id=UUID)
     assert response.status_code == 200
     assert response.json["response"] == "Could you check that address?"
-    [block] = sent[1]["messages"][-1]["content"]
-    assert block["toolResult"]["status"] == "error"
-    assert complaint in block["toolResult"]["content"][0]["text"]
-    assert inbox(config, "contacts") == [] and inbox(config, "questions") == []
+    [run] = model.turns[0].tool_runs
+    assert run.result is None and complaint in run.error
+    assert inbox_entries(config.memory_dir, "contacts") == []
+    assert inbox_entries(config.memory_dir, "questions") == []
 
 
-def test_the_tool_loop_stops_at_the_round_limit(twin):
-    client, stubber, config = twin
-    for i in range(MAX_MODEL_CALLS):
-        use = (f"t{i}", "record_unknown_question", {"question": f"Question number {i}?"})
-        stubber.add_response("converse", tool_response(use), request(ANY))
-    # No fourth response is stubbed: a fourth call would fail the test.
+def test_a_retried_turn_replays_without_recording_again(model, client, config):
+    model.queue(CELLO, "I don't know.")  # one turn: the retry must not reach the model
+    first = client.post("/api/chat", json=RETRIED)
+    again = client.post("/api/chat", json=RETRIED)
+    assert again.json == first.json and len(model.turns) == 1
+    assert len(inbox_entries(config.memory_dir, "questions")) == 1
+
+
+def test_a_retried_turn_whose_model_rewords_the_question_records_it_once(model, client, config):
+    """The first attempt records, then fails; the retry's model words the question anew."""
+    model.queue(ToolCall("record_unknown_question", {"question": "Does Ada play the cello?"}),
+                RateLimited(retry_after=5))
+    model.queue(ToolCall("record_unknown_question", {"question": "Does Ada play cello?"}),
+                "I don't know.")
+    assert client.post("/api/chat", json=RETRIED).status_code == 429
+    assert client.post("/api/chat", json=RETRIED).status_code == 200
+    questions = inbox_entries(config.memory_dir, "questions")
+    assert [e["question"] for e in questions] == ["Does Ada play the cello?"]
+
+
+def test_the_twin_is_offered_both_tools_and_told_when_to_use_each(model, chat):
+    model.queue("Hello!")
+    chat("Hi")
+    [turn] = model.turns
+    assert turn.tools_offered == ("record_contact", "record_unknown_question")
+    prompt = " ".join(turn.system.split())
+    assert "offer to pass their contact details on" in prompt
+    assert "Ask for their email address first" in prompt
+    assert "call record_contact only with an address the visitor wrote" in prompt
+    assert "call record_unknown_question with the question first" in prompt
+
+
+def test_no_text_and_no_tool_done_is_a_model_error_and_saves_nothing(model, chat, client, config):
+    model.queue(ToolCall("record_contact", {"email": "nope"}))  # refused, and no text
+    response = chat("Contact me", session_id=UUID)
+    assert response.status_code == 502
+    assert response.json["error"]["code"] == "model_error"
+    assert client.get(f"/api/conversation/{UUID}").status_code == 404
+    assert inbox_entries(config.memory_dir, "contacts") == []
+
+
+@pytest.mark.parametrize(
+    ("call", "message", "fallback"),
+    [
+        (ToolCall("record_contact", {"email": "sam@acme.example"}),
+         "Hire Ada? Write to sam@acme.example",
+         "Thank you, I've passed your details on to Ada, who will get back to you."),
+        (CELLO, QUESTION, "I don't know that, but I've noted your question for Ada."),
+    ],
+)
+def test_a_turn_that_records_but_writes_nothing_gets_the_fallback_sentence(
+    model, chat, client, call, message, fallback
+):
+    model.queue(call)  # a tool call, and no text
+    assert chat(message, session_id=UUID).json["response"] == fallback
+    assert stored(client) == [message, fallback]
+
+
+def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(model, chat, client, caplog):
+    def broken(_entry):
+        raise OSError("disk full")
+
+    services(client.application).notifier.inbox.record = broken
+    model.queue(CELLO, "I don't know.")
+    response = chat(QUESTION, session_id=UUID)
+    assert response.status_code == 200 and response.json["response"] == "I don't know."
+    [run] = model.turns[0].tool_runs
+    # The model hears that it failed, never why: internal details stay in the log.
+    assert run.result is None and run.error == "This could not be recorded just now."
+    failure = [r for r in caplog.records if r.getMessage() == "inbox entry not recorded"]
+    assert failure and failure[0].request_id == response.headers["X-Request-Id"]
+
+
+def test_an_email_the_visitor_never_wrote_is_refused(model, chat, config):
+    model.queue(ToolCall("record_contact", {"email": "guessed@acme.example"}),
+                "What is your email?")
+    assert chat("I'd like to hire Ada, I work at acme.example", session_id=UUID).status_code == 200
+    [run] = model.turns[0].tool_runs
+    assert "ask them for it first" in run.error
+    assert inbox_entries(config.memory_dir, "contacts") == []
+
+
+def test_an_email_written_earlier_in_the_window_may_be_recorded(model, chat, config):
+    model.queue("Shall I pass it on?")
+    model.queue(ToolCall("record_contact", {"email": "SAM@acme.example"}), "Done.")
+    chat("I'm sam@acme.example", session_id=UUID)
+    chat("Yes please", session_id=UUID)
+    assert [e["email"] for e in inbox_entries(config.memory_dir, "contacts")] == [
+        "SAM@acme.example"]
+
+
+def test_an_email_that_has_left_the_window_is_refused(model, tmp_path):
+    config = make_config(tmp_path, TWIN_HISTORY_MESSAGES="2")
+    client = create_app(config, model=model).test_client()
+    model.queue("Hello Sam.").queue("Shall I pass it on?")
+    model.queue(ToolCall("record_contact", {"email": "sam@acme.example"}), "Your email again?")
+    for message in ("I'm sam@acme.example", "Do you know Lisbon?", "Yes please"):
+        client.post("/api/chat", json={"message": message, "session_id": UUID})
+    assert "ask them for it first" in model.turns[-1].tool_runs[0].error
+    assert inbox_entries(config.memory_dir, "contacts") == []
+
+
+def test_tool_calls_beyond_the_turns_limit_are_not_run(model, chat, config):
+    emails = [f"p{i}@acme.example" for i in range(40)]
+    model.queue(*(ToolCall("record_contact", {"email": email}) for email in emails), "Noted.")
+    assert chat("Hire us: " + " ".join(emails), session_id=UUID).status_code == 200
+    runs = model.turns[0].tool_runs
+    assert [run.error is None for run in runs] == [True] * MAX_TOOL_CALLS + [False] * (
+        40 - MAX_TOOL_CALLS)
+    assert all("Too many tool calls" in run.error for run in runs[MAX_TOOL_CALLS:])
+    assert len(inbox_entries(config.memory_dir, "contacts")) == MAX_TOOL_CALLS
+
+
+# In Converse's shape: the requests Bedrock is sent, checked by botocore's Stubber.
+
+
+@pytest.fixture
+def stubbed(tmp_path):
+    """The app on a stubbed Bedrock client, a window of 3; yields (client, stubber, config)."""
+    bedrock = bedrock_client()
+    config = make_config(tmp_path, TWIN_MODEL_ID=MODEL, TWIN_HISTORY_MESSAGES="3")
+    app = create_app(config, bedrock_client=bedrock, today=lambda: date(2026, 11, 24))
+    with Stubber(bedrock) as stubber:
+        yield app.test_client(), stubber, config
+        stubber.assert_no_pending_responses()
+
+
+def test_one_tool_call_records_the_question_and_stores_only_text(stubbed):
+    client, stubber, config = stubbed
+    question = {"question": "Does Ada play the cello?"}
+    thinking = "<thinking>not in facts</thinking>"
+    stubber.add_response(
+        "converse",
+        tool_response(("t1", "record_unknown_question", question), text=thinking),
+        request([user(QUESTION)]),
+    )
+    # The next request carries the model's turn whole and the tool's result as the user's turn.
+    stubber.add_response(
+        "converse",
+        converse_response("I don't know; I've told Ada."),
+        request([
+            user(QUESTION),
+            {"role": "assistant",
+             "content": [{"text": thinking}, tool_use("t1", "record_unknown_question", question)]},
+            {"role": "user", "content": [tool_result("t1")]},
+        ]),
+    )
     response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
     assert response.status_code == 200
-    assert response.json["response"] == "I don't know that, but I've noted your question for Ada."
-    # Every round's tool ran (the last call's too), and one turn records one entry per kind.
-    [entry] = inbox(config, "questions")
-    assert entry["question"] == "Question number 0?"
-    assert [m["role"] for m in stored_messages(client)] == ["user", "assistant"]
+    assert response.json["response"] == "I don't know; I've told Ada."
+    assert stored(client) == [QUESTION, "I don't know; I've told Ada."]
+    [entry] = inbox_entries(config.memory_dir, "questions")
+    assert entry["question"] == "Does Ada play the cello?"
+    assert entry["asked"] == QUESTION and entry["session_id"] == UUID
+    assert not {"ip", "user_agent", "remote_addr"} & entry.keys()
 
 
-def test_the_window_never_splits_a_tool_pair(twin):
+def test_the_window_never_splits_a_tool_pair(stubbed):
     """History is stored as text, and each round's toolUse travels with its toolResult."""
-    client, stubber, _config = twin
+    client, stubber, _config = stubbed
     for i in range(2):
         stubber.add_response("converse", converse_response(f"answer {i}"), request(ANY))
         client.post("/api/chat", json={"message": f"question {i}", "session_id": UUID})
-    use = ("t1", "record_unknown_question", {"question": "Cello?"})
+    cello = {"question": "Cello?"}
     # A window of 3 messages starts with an assistant reply, which is dropped: the request starts
     # with the user, and the tool round is appended whole.
     window = [user("question 1"), assistant("answer 1"), user(QUESTION)]
-    stubber.add_response("converse", tool_response(use), request(window))
+    stubber.add_response("converse", tool_response(("t1", "record_unknown_question", cello)),
+                         request(window))
     stubber.add_response(
         "converse",
         converse_response("I don't know."),
-        request(
-            [
-                *window,
-                {
-                    "role": "assistant",
-                    "content": [
-                        {
-                            "toolUse": {
-                                "toolUseId": "t1",
-                                "name": "record_unknown_question",
-                                "input": use[2],
-                            }
-                        }
-                    ],
-                },
-                {"role": "user", "content": [result("t1")]},
-            ]
-        ),
+        request([
+            *window,
+            {"role": "assistant", "content": [tool_use("t1", "record_unknown_question", cello)]},
+            {"role": "user", "content": [tool_result("t1")]},
+        ]),
     )
     client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
     # The next turn's window is text only, however the previous turn used tools.
@@ -260,164 +281,4 @@ def test_the_window_never_splits_a_tool_pair(twin):
         request([user(QUESTION), assistant("I don't know."), user("Where are you?")]),
     )
     client.post("/api/chat", json={"message": "Where are you?", "session_id": UUID})
-    assert len(stored_messages(client)) == 8
-
-
-def test_a_retried_turn_replays_without_recording_again(twin):
-    client, stubber, config = twin
-    use = ("t1", "record_unknown_question", {"question": "Cello?"})
-    stubber.add_response("converse", tool_response(use), request(ANY))
-    stubber.add_response("converse", converse_response("I don't know."), request(ANY))
-    body = {
-        "message": QUESTION,
-        "session_id": UUID,
-        "message_id": "0b9c7e2a-4d1f-4a8e-9c3b-5f6a7d8e9f01",
-    }
-    first = client.post("/api/chat", json=body)
-    again = client.post("/api/chat", json=body)  # no model call stubbed: it must replay
-    assert again.json == first.json
-    assert len(inbox(config, "questions")) == 1
-
-
-def test_the_prompt_tells_the_twin_when_to_use_each_tool(sent, twin):
-    client, stubber, _config = twin
-    stubber.add_response("converse", converse_response("Hello!"), request(ANY))
-    client.post("/api/chat", json={"message": "Hi", "session_id": UUID})
-    prompt = " ".join(sent[0]["system"][0]["text"].split())
-    assert "offer to pass their contact details on" in prompt
-    assert "Ask for their email address first" in prompt
-    assert "call record_contact only with an address the visitor wrote" in prompt
-    assert "call record_unknown_question with the question first" in prompt
-
-
-def test_no_text_and_no_tool_done_is_a_model_error_and_saves_nothing(twin):
-    client, stubber, config = twin
-    for i in range(MAX_MODEL_CALLS):
-        stubber.add_response(
-            "converse", tool_response((f"t{i}", "record_contact", {"email": "nope"})), request(ANY)
-        )
-    response = client.post("/api/chat", json={"message": "Contact me", "session_id": UUID})
-    assert response.status_code == 502
-    assert response.json["error"]["code"] == "model_error"
-    assert client.get(f"/api/conversation/{UUID}").status_code == 404
-    assert inbox(config, "contacts") == []
-
-
-def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(sent, twin, caplog):
-    client, stubber, _config = twin
-    def broken(_entry):
-        raise OSError("disk full")
-
-    services(client.application).notifier.inbox.record = broken
-    use = ("t1", "record_unknown_question", {"question": "Cello?"})
-    stubber.add_response("converse", tool_response(use), request(ANY))
-    stubber.add_response("converse", converse_response("I don't know."), request(ANY))
-    response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
-    assert response.status_code == 200 and response.json["response"] == "I don't know."
-    [block] = sent[1]["messages"][-1]["content"]
-    assert block["toolResult"]["status"] == "error"
-    assert "disk full" not in json.dumps(sent[1])  # internal details stay in the log
-    failure = [r for r in caplog.records if r.getMessage() == "inbox entry not recorded"]
-    assert failure and failure[0].request_id == response.headers["X-Request-Id"]
-
-
-def test_a_retried_turn_whose_model_rewords_the_question_records_it_once(twin):
-    """The first attempt records, then fails; the retry's model words the question anew."""
-    client, stubber, config = twin
-    body = {
-        "message": QUESTION,
-        "session_id": UUID,
-        "message_id": "0b9c7e2a-4d1f-4a8e-9c3b-5f6a7d8e9f01",
-    }
-    first = ("t1", "record_unknown_question", {"question": "Does Ada play the cello?"})
-    stubber.add_response("converse", tool_response(first), request(ANY))
-    stubber.add_client_error(
-        "converse", service_error_code="ThrottlingException", http_status_code=429
-    )
-    assert client.post("/api/chat", json=body).status_code == 429
-    again = ("t2", "record_unknown_question", {"question": "Does Ada play cello?"})
-    stubber.add_response("converse", tool_response(again), request(ANY))
-    stubber.add_response("converse", converse_response("I don't know."), request(ANY))
-    assert client.post("/api/chat", json=body).status_code == 200
-    assert [e["question"] for e in inbox(config, "questions")] == ["Does Ada play the cello?"]
-
-
-def test_an_email_the_visitor_never_wrote_is_refused(sent, twin):
-    client, stubber, config = twin
-    guess = ("t1", "record_contact", {"email": "guessed@acme.example"})
-    stubber.add_response("converse", tool_response(guess), request(ANY))
-    stubber.add_response("converse", converse_response("What is your email?"), request(ANY))
-    message = "I'd like to hire Ada, I work at acme.example"
-    assert (
-        client.post("/api/chat", json={"message": message, "session_id": UUID}).status_code == 200
-    )
-    [block] = sent[1]["messages"][-1]["content"]
-    assert block["toolResult"]["status"] == "error"
-    assert "ask them for it first" in block["toolResult"]["content"][0]["text"]
-    assert inbox(config, "contacts") == []
-
-
-def test_an_email_written_earlier_in_the_window_may_be_recorded(twin):
-    client, stubber, config = twin
-    stubber.add_response("converse", converse_response("Shall I pass it on?"), request(ANY))
-    client.post("/api/chat", json={"message": "I'm sam@acme.example", "session_id": UUID})
-    use = ("t1", "record_contact", {"email": "SAM@acme.example"})
-    stubber.add_response("converse", tool_response(use), request(ANY))
-    stubber.add_response("converse", converse_response("Done."), request(ANY))
-    client.post("/api/chat", json={"message": "Yes please", "session_id": UUID})
-    assert [e["email"] for e in inbox(config, "contacts")] == ["SAM@acme.example"]
-
-
-def test_tool_calls_beyond_the_turns_limit_are_not_run(sent, twin):
-    client, stubber, config = twin
-    uses = [(f"t{i}", "record_contact", {"email": f"p{i}@acme.example"}) for i in range(40)]
-    message = "Hire us: " + " ".join(f"p{i}@acme.example" for i in range(40))
-    stubber.add_response("converse", tool_response(*uses), request(ANY))
-    stubber.add_response("converse", converse_response("Noted."), request(ANY))
-    assert (
-        client.post("/api/chat", json={"message": message, "session_id": UUID}).status_code == 200
-    )
-    statuses = [b["toolResult"]["status"] for b in sent[1]["messages"][-1]["content"]]
-    assert statuses == ["success"] * MAX_TOOL_CALLS + ["error"] * (40 - MAX_TOOL_CALLS)
-    assert len(inbox(config, "contacts")) == MAX_TOOL_CALLS
-
-
-def test_a_slow_turn_starts_no_new_tool_round(twin, monkeypatch):
-    client, stubber, config = twin
-    # Any time at all is past a deadline below zero: the first round is the last.
-    monkeypatch.setattr("api.models.bedrock.TOOL_ROUND_DEADLINE_SECONDS", -1)
-    use = ("t1", "record_unknown_question", {"question": "Cello?"})
-    stubber.add_response("converse", tool_response(use), request(ANY))  # no second call stubbed
-    response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
-    assert response.status_code == 200
-    assert response.json["response"] == "I don't know that, but I've noted your question for Ada."
-    assert len(inbox(config, "questions")) == 1
-
-
-def test_bedrocks_reason_goes_to_the_log_with_the_request_id(twin, caplog):
-    client, stubber, _config = twin
-    stubber.add_client_error(
-        "converse",
-        service_error_code="AccessDeniedException",
-        service_message="You don't have access to the model",
-        http_status_code=403,
-    )
-    response = client.post("/api/chat", json={"message": "Hi", "session_id": UUID})
-    assert response.status_code == 502
-    assert "access" not in response.get_data(as_text=True).lower()
-    [line] = [r for r in caplog.records if getattr(r, "event", None) == "model_refused"]
-    assert "AccessDeniedException" in line.getMessage()
-    assert "You don't have access" in line.getMessage()
-    assert line.request_id == response.headers["X-Request-Id"]
-
-
-def test_a_recorded_contact_without_text_is_acknowledged_as_such(twin, monkeypatch):
-    client, stubber, _config = twin
-    monkeypatch.setattr("api.models.bedrock.TOOL_ROUND_DEADLINE_SECONDS", -1)
-    use = ("t1", "record_contact", {"email": "sam@acme.example"})
-    stubber.add_response("converse", tool_response(use), request(ANY))
-    message = "Hire Ada? Write to sam@acme.example"
-    response = client.post("/api/chat", json={"message": message, "session_id": UUID})
-    assert response.json["response"] == (
-        "Thank you, I've passed your details on to Ada, who will get back to you."
-    )
+    assert len(stored(client)) == 8

@@ -9,7 +9,7 @@ import pytest
 
 from api import lambda_handler
 from api.origin import HEADER
-from tests.handler.test_lambda_handler import context, load
+from tests.support.lambda_events import context, load
 
 SECRET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL"
 

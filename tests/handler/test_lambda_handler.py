@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from api import lambda_handler
+from tests.support.lambda_events import REQUEST_ID, context, load
 
-EVENTS = Path(__file__).resolve().parent.parent / "events"
 SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
-
-
-def load(name: str) -> dict:
-    return json.loads((EVENTS / name).read_text())
-
-
-def context(request_id: str = "c0ffee00-1111-4222-8333-444455556666") -> SimpleNamespace:
-    return SimpleNamespace(
-        aws_request_id=request_id,
-        function_name="twin-api",
-        get_remaining_time_in_millis=lambda: 29_000,
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +18,7 @@ def fresh_app(fresh_lambda_app):
     """Each test builds the Lambda's app anew: offline model, files under its tmp_path."""
 
 
-def call(name: str, request_id: str = "c0ffee00-1111-4222-8333-444455556666") -> tuple[dict, dict]:
+def call(name: str, request_id: str = REQUEST_ID) -> tuple[dict, dict]:
     response = lambda_handler.handler(load(name), context(request_id))
     assert isinstance(response["statusCode"], int)
     body = json.loads(response["body"]) if response["body"] else None
@@ -43,7 +29,7 @@ def test_health():
     response, body = call("health.json")
     assert response["statusCode"] == 200
     assert body == {"status": "ok", "model": "offline", "memory": "file"}
-    assert response["headers"]["X-Request-Id"] == "c0ffee00-1111-4222-8333-444455556666"
+    assert response["headers"]["X-Request-Id"] == REQUEST_ID
     assert response["headers"]["Cache-Control"] == "no-store"
     assert response["isBase64Encoded"] is False
 

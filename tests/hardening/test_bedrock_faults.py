@@ -13,8 +13,8 @@ from botocore.config import Config as BotoConfig
 
 from api import create_app
 from bench.servers import converse_server, url_of
-from tests.conftest import make_config
-from tests.hardening.conftest import BUCKET
+from tests.support.app import make_config
+from tests.support.s3 import BUCKET
 
 MODEL = "us.amazon.nova-micro-v1:0"
 REPLY = "I'm based in Lisbon."

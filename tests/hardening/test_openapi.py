@@ -19,7 +19,7 @@ from api import create_app
 from api.config import Config
 from api.errors import ApiError
 from api.openapi import openapi_spec
-from tests.conftest import make_config
+from tests.support.app import make_config
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

@@ -9,28 +9,15 @@ import pytest
 
 from api import create_app
 from api.memory.s3 import MAX_ATTEMPTS, S3ConversationStore
-from api.models.offline import OfflineModel
-from api.persona import load_persona
-from tests.conftest import make_config
-from tests.hardening.conftest import BUCKET, FaultyClient, client_error, timeout
-
-
-class CountingModel:
-    """The app's own model, counted, to show a retried turn is not answered twice."""
-
-    def __init__(self, model) -> None:
-        self.model, self.name, self.calls = model, model.name, 0
-
-    def reply(self, *args, **kwargs):
-        self.calls += 1
-        return self.model.reply(*args, **kwargs)
+from tests.support.app import make_config
+from tests.support.s3 import BUCKET, FaultyClient, client_error, timeout
 
 
 @pytest.fixture
-def twin(s3, tmp_path):
+def twin(s3, tmp_path, model):
+    """The app on a faulty S3; the scripted model shows which turns reached it."""
     faulty = FaultyClient(s3)
     config = make_config(tmp_path, TWIN_MEMORY_BUCKET=BUCKET)
-    model = CountingModel(OfflineModel(load_persona(config.persona_path)))
     # Conflicts retry at once in these tests.
     store = S3ConversationStore(faulty, BUCKET, sleep=lambda _seconds: None)
     app = create_app(config, model=model, store=store, s3_client=faulty)
@@ -53,15 +40,18 @@ def assert_error(response, status: int, code: str) -> None:
     assert "arn:aws" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("operation", "fault"), [
-    ("get_object", client_error("InternalError", 500)),
-    ("get_object", timeout()),
-    ("put_object", client_error("SlowDown", 503)),
-    ("put_object", timeout()),
+# A failed read comes before the model is asked; a failed write comes after it answered.
+@pytest.mark.parametrize(("operation", "fault", "answered"), [
+    ("get_object", client_error("InternalError", 500), False),
+    ("get_object", timeout(), False),
+    ("put_object", client_error("SlowDown", 503), True),
+    ("put_object", timeout(), True),
 ])
 def test_a_failing_read_or_write_is_503_and_the_retry_is_saved_once(
-        twin, s3, send, operation, fault):
-    web, faulty, _model = twin
+        twin, s3, send, operation, fault, answered):
+    web, faulty, model = twin
+    for _ in range(2 + answered):
+        model.queue("I'm based in Lisbon.")
     session, first, second = (str(uuid.uuid4()) for _ in range(3))
     assert send(web, "Where are you based?", session, first).status_code == 200
     faulty.fail(operation, fault)
@@ -73,16 +63,20 @@ def test_a_failing_read_or_write_is_503_and_the_retry_is_saved_once(
 
 def test_a_write_that_landed_but_timed_out_is_answered_from_the_record(twin, s3, send):
     web, faulty, model = twin
+    model.queue("I'm based in Lisbon.")
     session, message = str(uuid.uuid4()), str(uuid.uuid4())
     faulty.fail("put_object", ("after", timeout()))
     assert_error(send(web, "Where are you based?", session, message), 503, "memory_unavailable")
     retry = send(web, "Where are you based?", session, message)
-    assert retry.status_code == 200 and model.calls == 1  # the saved reply, no second answer
+    assert retry.json["response"] == "I'm based in Lisbon."  # the saved reply...
+    assert len(model.turns) == 1  # ...not a second answer
     assert stored(s3, session) == [message, message]
 
 
 def test_a_turn_that_never_gets_its_write_slot_is_busy_and_writes_nothing(twin, s3, send):
-    web, faulty, _model = twin
+    web, faulty, model = twin
+    # The busy turn is answered but never saved, so its retry is answered anew.
+    model.queue("I'm based in Lisbon.").queue("I build platforms.").queue("I build platforms.")
     session, first, second = (str(uuid.uuid4()) for _ in range(3))
     assert send(web, "Where are you based?", session, first).status_code == 200
     faulty.fail("put_object", *[client_error("PreconditionFailed", 412)] * MAX_ATTEMPTS)
@@ -99,7 +93,8 @@ def test_a_turn_that_never_gets_its_write_slot_is_busy_and_writes_nothing(twin, 
                                                     ("delete", "delete_object")])
 def test_reading_or_deleting_a_conversation_while_s3_fails_is_503(twin, s3, send, method,
                                                                    operation):
-    web, faulty, _model = twin
+    web, faulty, model = twin
+    model.queue("I'm based in Lisbon.")
     session, message = str(uuid.uuid4()), str(uuid.uuid4())
     assert send(web, "Where are you based?", session, message).status_code == 200
     faulty.fail(operation, timeout())
@@ -110,7 +105,7 @@ def test_reading_or_deleting_a_conversation_while_s3_fails_is_503(twin, s3, send
 
 
 def test_a_misconfigured_bucket_is_an_internal_error_that_says_nothing(twin, send, caplog):
-    web, faulty, _model = twin
+    web, faulty, _model = twin  # nothing queued: the turn fails before the model is asked
     faulty.fail("get_object", client_error("AccessDenied", 403))
     response = send(web, "Where are you based?", str(uuid.uuid4()), str(uuid.uuid4()))
     assert response.status_code == 500 and response.json["error"]["code"] == "internal"

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from inbox_samples import BUCKET, fill_bucket, fill_folder
 from moto import mock_aws
 
-from twin.cli import main as twin_main
-
-
-def main(argv: list[str]) -> int:
-    """`twin inbox ...` in this process."""
-    return twin_main(["inbox", *argv])
+from tests.support.inbox_samples import BUCKET, fill_bucket, fill_folder, twin_inbox
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +37,7 @@ def inbox_cli(capsys):
     """Run `python -m api.inbox` in this process: (exit status, stdout, stderr)."""
 
     def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
+        code = twin_inbox(list(argv))
         out, err = capsys.readouterr()
         return code, out, err
 

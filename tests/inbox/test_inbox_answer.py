@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from inbox_samples import fill_folder, sample_entries
 
 from api import create_app
 from api.config import Config
 from api.inbox import new_entry
 from api.inbox.files import FileInbox
 from api.persona import load_persona, parse_answers
+from tests.support.inbox_samples import fill_folder, sample_entries
 
 EXAMPLE_PERSONA = Path(__file__).resolve().parents[2] / "personas" / "example"
 QUESTION, CONTACT, OLD_QUESTION = (e["id"] for e in sample_entries())

@@ -9,15 +9,9 @@ import subprocess
 import boto3
 import pytest
 from botocore.stub import Stubber
-from inbox_samples import BUCKET, fill_bucket, sample_entries
 
-from twin.cli import main as twin_main
+from tests.support.inbox_samples import BUCKET, fill_bucket, sample_entries, twin_inbox
 from twin.inbox import sources
-
-
-def main(argv: list[str]) -> int:
-    """`twin inbox ...` in this process."""
-    return twin_main(["inbox", *argv])
 
 
 def one_line(err: str) -> str:
@@ -130,7 +124,7 @@ def test_stack_pulumi_takes_too_long(monkeypatch, inbox_cli):
     ["--stack", "dev", "stats", "--bucket", "a-bucket"],
 ])
 def test_one_place_at_a_time(argv, capsys):
-    assert main(argv) == 2
+    assert twin_inbox(argv) == 2
     assert "Error: choose one of --" in capsys.readouterr().err
 
 
@@ -139,7 +133,7 @@ def test_one_place_at_a_time(argv, capsys):
     ["--json", "--csv"], ["answer", "abc"],
 ])
 def test_bad_options_are_usage_errors(argv, capsys):
-    assert main(argv) == 2
+    assert twin_inbox(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("Usage: twin inbox") and "Error: " in err and "Traceback" not in err
 

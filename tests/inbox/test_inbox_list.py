@@ -6,10 +6,9 @@ import csv
 import io
 import json
 
-from inbox_samples import CHESS, HIRE, SHOES, fill_folder, sample_entries
-
 from api.inbox import new_entry
 from api.inbox.files import FileInbox
+from tests.support.inbox_samples import CHESS, HIRE, SHOES, fill_folder, sample_entries
 from twin.inbox.report import CSV_FIELDS
 
 QUESTION, CONTACT, OLD_QUESTION = (e["id"] for e in sample_entries())

@@ -142,7 +142,7 @@ def test_normal_question():
 
 
 def test_stats_command(tmp_path, inbox_cli):
-    from inbox_samples import fill_folder
+    from tests.support.inbox_samples import fill_folder
 
     root = fill_folder(tmp_path / "memory")
     code, out, _ = inbox_cli("--dir", str(root), "stats", "--since", "7d")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.infra.stack_runs import ALL_FEATURES, OWNER_EMAIL, STACKS, Program, program_for, start
+from tests.support.infra.stack_runs import (
+    ALL_FEATURES,
+    OWNER_EMAIL,
+    STACKS,
+    Program,
+    program_for,
+    start,
+)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from tests.infra.argument_check import _hints, check_value
+from tests.support.infra.argument_check import _hints, check_value
 
 
 def lifecycle_rules() -> object:

@@ -11,9 +11,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.infra.mock_program import ACCOUNT
-from tests.infra.policy_check import allows, statements
-from tests.infra.stack_runs import ALL_FEATURES, Program, program_for
+from tests.support.infra.policy_check import allows, statements
+from tests.support.infra.stack_runs import ACCOUNT, ALL_FEATURES, Program, program_for
 
 REGION = "us-east-1"
 Arn = Callable[[dict], str]

@@ -23,9 +23,9 @@ from infra.log_metrics import (
     slow_and_failed_query,
 )
 from infra.settings import parse_settings
-from tests.conftest import make_config
-from tests.infra.filter_pattern import UnsupportedPattern, matches, metric_value
-from tests.infra.test_settings import GOOD
+from tests.support.app import make_config
+from tests.support.infra.filter_pattern import UnsupportedPattern, matches, metric_value
+from tests.support.infra.settings import GOOD
 
 MODEL = "us.amazon.nova-micro-v1:0"
 SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"

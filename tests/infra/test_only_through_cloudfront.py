@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.origin import HEADER as ORIGIN_HEADER  # CloudFront sends the header the app checks
-from tests.infra.stack_runs import ALL_FEATURES, Program, program_for
+from tests.support.infra.stack_runs import ALL_FEATURES, Program, program_for
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 

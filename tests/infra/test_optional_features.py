@@ -7,7 +7,7 @@ import json
 import pytest
 
 from api.csp import content_security_policy
-from tests.infra.stack_runs import program_for, run_program
+from tests.support.infra.stack_runs import program_for, run_program
 
 DOMAIN = {"twin:domain": "twin.example.com", "twin:hostedZone": "example.com"}
 GLOBAL_PROFILE = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.infra.policy_check import allows, listed, statements
-from tests.infra.stack_runs import OWNER_EMAIL as EMAIL
-from tests.infra.stack_runs import program_for
+from tests.support.infra.policy_check import allows, listed, statements
+from tests.support.infra.stack_runs import OWNER_EMAIL as EMAIL
+from tests.support.infra.stack_runs import program_for
 
 FUNCTION_POLICY = ("aws:iam/rolePolicy:RolePolicy", "-function-policy")
 SNS_TYPES = {"aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription",

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from infra.log_metrics import LOG_METRICS
-from tests.infra.stack_runs import ALL_FEATURES, OWNER_EMAIL, Program, program_for
-from tests.infra.test_stack_policies import EXPECTED_TAGS, TAGGABLE, UNTAGGABLE
+from tests.support.infra.stack_runs import ALL_FEATURES, OWNER_EMAIL, Program, program_for
+from tests.support.infra.tags import EXPECTED_TAGS, TAGGABLE, UNTAGGABLE
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"

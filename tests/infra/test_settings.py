@@ -11,14 +11,7 @@ import yaml
 from infra.config_rows import REQUIRED
 from infra.guardrails import Guardrails
 from infra.settings import KEYS, PROJECT_DIR, SECRET_KEYS, TABLE, SettingsError, parse_settings
-
-GOOD = {
-    "githubRepo": "octo-org/twin",
-    "oidcProviderArn":
-        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-    "throttleBurst": "10", "throttleRate": "5", "memoryRetentionDays": "7",
-    "logRetentionDays": "14", "lambdaMemoryMb": "512", "lambdaTimeoutSeconds": "29",
-}
+from tests.support.infra.settings import GOOD
 
 
 def test_good_values_become_typed_settings() -> None:

@@ -8,43 +8,11 @@ from fnmatch import fnmatch
 
 from api.csp import CONTENT_SECURITY_POLICY, REFERRER_POLICY
 from infra.cdn import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED, CACHING_OPTIMIZED
-from tests.infra.stack_runs import ACCOUNT_CONFIG, Program
+from tests.support.infra.policy_check import listed, statements
+from tests.support.infra.stack_runs import ACCOUNT_CONFIG, Program
+from tests.support.infra.tags import EXPECTED_TAGS, TAGGABLE, UNTAGGABLE
 
 BUCKET = "aws:s3/bucket:Bucket"
-EXPECTED_TAGS = {"Project": "twin", "ManagedBy": "pulumi"}
-# Every type the program creates, sorted by whether AWS lets it carry tags.
-TAGGABLE = {
-    BUCKET, "aws:s3/bucketObjectv2:BucketObjectv2", "aws:cloudfront/distribution:Distribution",
-    "aws:apigatewayv2/api:Api", "aws:apigatewayv2/stage:Stage", "aws:lambda/function:Function",
-    "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role", "aws:iam/policy:Policy",
-    "aws:acm/certificate:Certificate", "aws:sns/topic:Topic", "aws:wafv2/webAcl:WebAcl",
-    "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:budgets/budget:Budget",
-}
-UNTAGGABLE = {
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketVersioning:BucketVersioning",
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    "aws:s3/bucketPolicy:BucketPolicy", "aws:iam/rolePolicy:RolePolicy",
-    "aws:cloudfront/originAccessControl:OriginAccessControl",
-    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
-    "aws:apigatewayv2/integration:Integration", "aws:apigatewayv2/route:Route",
-    "aws:lambda/permission:Permission", "aws:route53/record:Record",
-    "aws:acm/certificateValidation:CertificateValidation",
-    "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription",
-    "aws:cloudwatch/logMetricFilter:LogMetricFilter",
-    "aws:cloudwatch/queryDefinition:QueryDefinition", "aws:cloudwatch/dashboard:Dashboard",
-    "aws:lambda/alias:Alias", "random:index/randomPassword:RandomPassword",
-}
-
-
-def statements(policy: str) -> list[dict]:
-    return json.loads(policy)["Statement"]
-
-
-def listed(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else value
 
 
 def for_bucket(program: Program, typ: str, bucket: dict) -> dict:

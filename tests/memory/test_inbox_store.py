@@ -18,7 +18,7 @@ from api.inbox import (
 )
 from api.inbox.files import FileInbox
 from api.inbox.s3 import S3Inbox
-from tests.memory.test_stores import BUCKET, OneRequestAtATime, memory_bucket
+from tests.support.s3 import BUCKET, OneRequestAtATime, memory_bucket
 
 UUID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
 START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

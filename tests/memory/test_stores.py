@@ -6,7 +6,6 @@ import threading
 import uuid
 from types import SimpleNamespace
 
-import boto3
 import pytest
 from moto import mock_aws
 
@@ -14,8 +13,7 @@ from api.errors import ConversationLimit
 from api.memory import utc_now
 from api.memory.files import FileConversationStore
 from api.memory.s3 import S3ConversationStore
-
-BUCKET = "twin-memory-test"
+from tests.support.s3 import BUCKET, OneRequestAtATime, memory_bucket
 
 
 def turn(i: int, message_id: str | None = None) -> tuple[dict, dict]:
@@ -44,41 +42,6 @@ class CountingSleep:
     def __call__(self, seconds: float) -> None:
         with self.lock:
             self.calls += 1
-
-
-def memory_bucket():
-    """A bucket set up like the deployed memory bucket (versioned)."""
-    client = boto3.client("s3", region_name="us-east-1")
-    client.create_bucket(Bucket=BUCKET)
-    # Versioned as in production; it also keeps moto from closing a replaced object's buffer
-    # while another thread is still reading it.
-    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    return client
-
-
-class OneRequestAtATime:
-    """Make each moto call atomic, as each real S3 request is.
-
-    moto checks a write's precondition and stores the object in two steps that threads can
-    interleave; real S3 evaluates IfMatch/IfNoneMatch atomically. The store's read and its
-    conditional write are still separate calls, so writers still race exactly as they would
-    against S3.
-    """
-
-    def __init__(self, client) -> None:
-        self._client = client
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name: str):
-        attribute = getattr(self._client, name)
-        if not callable(attribute):
-            return attribute
-
-        def call(*args, **kwargs):
-            with self._lock:
-                return attribute(*args, **kwargs)
-
-        return call
 
 
 @pytest.fixture

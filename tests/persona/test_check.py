@@ -18,8 +18,8 @@ from api.models.bedrock import tool_config
 from api.persona import PersonaError, load_persona
 from api.prompt import build_system_prompt
 from api.tools import TOOL_SPECS
-from tests.conftest import EXAMPLE_PERSONA, REPO, make_config
-from tests.persona.profile_pdf import scanned_pdf
+from tests.support.app import EXAMPLE_PERSONA, REPO, make_config
+from tests.support.profile_pdf import scanned_pdf
 from twin.cli import main as twin_main
 from twin.persona.check import check_persona
 

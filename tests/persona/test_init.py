@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from api.persona import load_persona
-from tests.conftest import EXAMPLE_PERSONA, make_config
-from tests.persona import profile_pdf
-from tests.persona.profile_pdf import linkedin_pdf, scanned_pdf
+from tests.support import profile_pdf
+from tests.support.app import EXAMPLE_PERSONA, make_config
+from tests.support.profile_pdf import linkedin_pdf, scanned_pdf
 from twin.cli import main as twin_main
 
 

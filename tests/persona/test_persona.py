@@ -18,7 +18,7 @@ from api.persona import (
     write_compiled_persona,
 )
 from api.prompt import build_system_prompt
-from tests.conftest import EXAMPLE_PERSONA
+from tests.support.app import EXAMPLE_PERSONA
 
 
 @pytest.fixture

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import struct
-import threading
-import zlib
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from api.config import Config
-from twin.server import create_local_app
+from tests.support.pages import LocalServer, PageProblems, running, tiny_png
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,23 +37,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
 });
 """
-
-
-def tiny_png(width: int = 8, height: int = 8) -> bytes:
-    """A valid solid-colour PNG, so the avatar route has a real image to serve."""
-    raw = b"".join(b"\x00" + b"\xc8\x78\x28" * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 @pytest.fixture(scope="session")
@@ -100,33 +78,6 @@ def bare_persona_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@dataclass
-class LocalServer:
-    """The local app on a free port, and where it keeps conversations."""
-
-    url: str
-    memory_dir: Path
-    config: Config
-
-    def stored(self, session_id: str) -> dict:
-        """The conversation record as written to disk."""
-        path = self.memory_dir / "conversations" / f"{session_id}.json"
-        return json.loads(path.read_text())
-
-
-@contextmanager
-def running(config: Config) -> Iterator[LocalServer]:
-    """Serve create_local_app(config) from a thread on 127.0.0.1, port chosen by the OS."""
-    server = make_server("127.0.0.1", 0, create_local_app(config), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield LocalServer(f"http://127.0.0.1:{server.server_port}", config.memory_dir, config)
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-
-
 @pytest.fixture
 def start_server(persona_dir: Path, tmp_path: Path) -> Iterator[Callable[..., LocalServer]]:
     """Start a server with extra TWIN_* settings; each test gets its own memory folder."""
@@ -165,14 +116,6 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@dataclass
-class PageProblems:
-    """What went wrong inside the page while a test ran."""
-
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.site.conftest import LocalServer
-from tests.site.pages import ask
+from tests.support.pages import LocalServer, ask
 
 pytestmark = pytest.mark.browser
 

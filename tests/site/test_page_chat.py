@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 import api
-from tests.site.pages import ask, session_id
+from tests.support.pages import ask, session_id
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Route, expect
 
-from tests.site.pages import ask, refused_requests_only, session_id, type_and_send
+from tests.support.pages import ask, refused_requests_only, session_id, type_and_send
 
 pytestmark = pytest.mark.browser
 

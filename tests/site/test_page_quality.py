@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Route, expect
 
 from api.csp import CONTENT_SECURITY_POLICY
-from tests.site.pages import ask, session_id
+from tests.support.pages import ask, session_id
 
 pytestmark = pytest.mark.browser
 

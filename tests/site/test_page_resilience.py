@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from api.errors import ConversationLimit, ModelUnavailable
-from tests.site.pages import session_id, type_and_send
+from tests.support.pages import session_id, type_and_send
 
 pytestmark = pytest.mark.browser
 

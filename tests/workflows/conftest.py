@@ -6,18 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+from tests.support.workflows import WORKFLOWS, load
+
 BIN = Path(sys.executable).parent
-
-
-def load(name: str) -> dict:
-    """Parse a workflow; YAML 1.1 reads the key `on` as True, so put it back."""
-    workflow = yaml.safe_load((WORKFLOWS / name).read_text())
-    if True in workflow:
-        workflow["on"] = workflow.pop(True)
-    return workflow
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+from tests.support.workflows import WORKFLOWS
 
 NAMES = ["ci.yml", "deploy.yml", "destroy.yml", "eval.yml"]
 # A workflow with the mistakes the audits exist for: a mutable tag, a dangerous trigger,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+from tests.support.workflows import WORKFLOWS
 
 STACKS = ["dev", "test", "prod"]
 OIDC_ONLY = {"id-token": "write", "contents": "read"}

@@ -1,6 +1,7 @@
 """Run `__main__.py` under Pulumi's mock runtime for one stack and print what it registered.
 
-Usage: python tests/infra/mock_program.py <stack> [<JSON object of extra twin:/aws: config>]
+Usage: python tests/support/infra/mock_program.py <stack> [<JSON object of extra config>]
+(the extra config holds twin: and aws: keys).
 
 Config is built as the Pulumi CLI builds it: Pulumi.yaml defaults, then Pulumi.<stack>.yaml,
 then the extra values. The output is one JSON document: resources (type, name, inputs,
@@ -18,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
 import pulumi  # noqa: E402
@@ -27,9 +28,8 @@ from pulumi.runtime import mocks  # noqa: E402
 from pulumi.runtime.stack import run_pulumi_func  # noqa: E402
 from pulumi.runtime.sync_await import _sync_await  # noqa: E402
 
-from tests.infra.argument_check import ArgumentCheck  # noqa: E402
-
-ACCOUNT = "123456789012"
+from tests.support.infra.argument_check import ArgumentCheck  # noqa: E402
+from tests.support.infra.stack_runs import ACCOUNT  # noqa: E402
 
 
 def stack_config(stack: str, extra: dict[str, str]) -> dict[str, str]:

@@ -12,11 +12,12 @@ HERE = Path(__file__).resolve().parent
 # How Pulumi marks a secret value when it serialises resource inputs.
 SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 STACKS = ("dev", "test", "prod")
+ACCOUNT = "123456789012"  # the AWS account the mocks answer with
 # What a user sets per account with `pulumi config set` (DESIGN 6: required, no default).
 ACCOUNT_CONFIG = {
     "twin:githubRepo": "octo-org/twin",
     "twin:oidcProviderArn":
-        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+        f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com",
 }
 
 

@@ -1,4 +1,5 @@
-"""A known inbox and its conversations, written to a folder or to a (moto) bucket."""
+"""A known inbox and its conversations, written to a folder or to a (moto) bucket, and the
+command that reads them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from api.inbox import new_entry
 from api.inbox.files import FileInbox
 from api.inbox.s3 import S3Inbox
+from twin.cli import main as twin_main
 
 BUCKET = "twin-memory-inbox-test"
 NOW = datetime.now(UTC)
@@ -76,3 +78,8 @@ def fill_bucket(client) -> None:
     for record in sample_conversations():
         client.put_object(Bucket=BUCKET, Key=f"conversations/{record['session_id']}.json",
                           Body=json.dumps(record).encode())
+
+
+def twin_inbox(argv: list[str]) -> int:
+    """`twin inbox ...` in this process; returns its exit status."""
+    return twin_main(["inbox", *argv])
