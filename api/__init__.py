@@ -134,7 +134,7 @@ def create_app(
         max_turns=config.max_turns,
         today=today,
     )
-    app.extensions[EXTENSION] = Services(config, chat, notifier)
+    app.extensions[EXTENSION] = Services(config, chat)
     register_request_hooks(app)
     if config.origin_secret:
         # After the request hooks, so a refusal is answered and logged like any error.

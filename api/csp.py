@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# One policy, read by `python -m api` (as a response header) and by the Pulumi program (as a
+# One policy, read by `twin run` (as a response header) and by the Pulumi program (as a
 # CloudFront response headers policy), so the page is tested under the policy it ships with.
 # Only frame-ancestors varies: it lists the owner's sites that may show the page (embed.js).
 _POLICY = (

@@ -79,7 +79,7 @@ def contact() -> tuple[Response, int]:
         exists = form.session_id and twin.chat.store.exists(form.session_id)
         served.session_id = session_id = form.session_id if exists else None
         fields = {"email": form.email, "name": form.name, "message": form.message}
-        twin.notifier.record(
+        twin.chat.notifier.record(
             new_entry("contact", fields, session_id=session_id, asked=None, source="form"))
     except MemoryUnavailable as exc:  # a contact form's own words, not the conversations'
         raise ContactUnavailable(retry_after=exc.retry_after) from exc

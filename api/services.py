@@ -8,18 +8,17 @@ from flask import Flask, current_app
 
 from .chat import ChatService
 from .config import Config
-from .notify import Notifier
 
 EXTENSION = "twin"  # the key in app.extensions
 
 
 @dataclass(frozen=True)
 class Services:
-    """The settings, the chat service (persona, model, store) and the inbox's one way in."""
+    """The settings, and the chat service, which holds the rest: the persona, the model, the
+    conversation store and the notifier (the one way into the inbox)."""
 
     config: Config
     chat: ChatService
-    notifier: Notifier
 
 
 def services(app: Flask | None = None) -> Services:

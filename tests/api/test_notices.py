@@ -184,7 +184,7 @@ def test_a_failed_notice_gives_its_slot_back_for_the_next_entry(tmp_path, owner)
 
 def test_the_sns_client_cannot_hold_a_request_for_long(tmp_path, aws):
     config = make_config(tmp_path, TWIN_NOTIFY_TOPIC_ARN="arn:aws:sns:eu-west-1:123456789012:t")
-    notifier = services(create_app(config)).notifier
+    notifier = services(create_app(config)).chat.notifier
     client = notifier._client()
     assert client.meta.region_name == "eu-west-1"  # the topic's region, from its ARN
     assert client.meta.config.connect_timeout <= 2 and client.meta.config.read_timeout <= 3

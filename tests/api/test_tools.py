@@ -157,7 +157,7 @@ def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(model, chat,
     def broken(_entry):
         raise OSError("disk full")
 
-    services(client.application).notifier.inbox.record = broken
+    services(client.application).chat.notifier.inbox.record = broken
     model.queue(CELLO, "I don't know.")
     response = chat(QUESTION, session_id=UUID)
     assert response.status_code == 200 and response.json["response"] == "I don't know."

@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 STACKS = ("dev", "test", "prod")
 ACCOUNT = "123456789012"  # the AWS account the mocks answer with
-# What a user sets per account with `pulumi config set` (DESIGN 6: required, no default).
+# What a user sets per account with `pulumi config set` (required settings, no default).
 ACCOUNT_CONFIG = {
     "twin:githubRepo": "octo-org/twin",
     "twin:oidcProviderArn":
