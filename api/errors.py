@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from flask import Flask, Response, jsonify
-from werkzeug.exceptions import HTTPException
+from typing import TYPE_CHECKING, Any
 
 from .logs import current_request, current_request_id
+
+if TYPE_CHECKING:  # Flask is imported where a response is made: the classes need none of it
+    from flask import Flask, Response
 
 log = logging.getLogger("twin")
 
@@ -117,6 +117,8 @@ def error_body(error: ApiError, request_id: str | None) -> dict[str, Any]:
 
 def error_response(error: ApiError) -> Response:
     """Render an ApiError in the one error shape."""
+    from flask import jsonify
+
     served = current_request()
     if served is not None:
         served.error = error.code  # for the request's log line, which the metric filters read
@@ -129,6 +131,7 @@ def error_response(error: ApiError) -> Response:
 
 def register_error_handlers(app: Flask) -> None:
     """Route every failure, Flask's own included, through error_response."""
+    from werkzeug.exceptions import HTTPException
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:

@@ -11,7 +11,7 @@ from typing import Any
 import awsgi
 from flask import Flask
 
-from . import create_app
+from .app import create_app
 from .errors import ApiError, error_body
 from .logs import configure_logging
 

@@ -124,11 +124,14 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: int = logging.INFO) -> None:
     """Send the twin's logs to stderr as JSON (Lambda forwards stderr to CloudWatch)."""
+    # On the logger for its own records (whatever handler a test adds), and on the handler for
+    # records that reach it from child loggers (`twin.*`), which a logger's filters never see.
     if not any(isinstance(f, RequestIdFilter) for f in log.filters):
         log.addFilter(RequestIdFilter())
     if any(isinstance(h.formatter, JsonFormatter) for h in log.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter())
     log.addHandler(handler)
     log.setLevel(level)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,40 +90,25 @@ def _check_facts(facts: Any, source: Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PdfText:
-    """A PDF's text lines, and the line set largest on its first page (a name, usually)."""
+    """A PDF's text lines, and what `read_pdf`'s `first_page` found on page 1, if asked."""
 
     lines: tuple[str, ...]
     largest: str | None = None
 
 
-def _largest_text(page: Any) -> str | None:
-    sizes: list[tuple[float, str]] = []
+def read_pdf(path: Path, *, first_page: Callable[[Any], str | None] | None = None) -> PdfText:
+    """The text lines of a PDF (whitespace collapsed, page footers dropped).
 
-    def visit(text: str, cm: Any, tm: Any, _font: Any, font_size: Any) -> None:
-        if text.strip():
-            # The size on the page is the font size scaled by the text and current matrices.
-            scale = (abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2])) ** 0.5
-            sizes.append((round(float(font_size) * scale, 1), text))
-
-    page.extract_text(visitor_text=visit)
-    if not sizes:
-        return None
-    ordered = sorted(size for size, _ in sizes)
-    biggest, median = ordered[-1], ordered[len(ordered) // 2]
-    if biggest < median * 1.3:  # nothing stands out: no name to find this way
-        return None
-    return " ".join("".join(t for s, t in sizes if s == biggest).split()) or None
-
-
-def read_pdf(path: Path, *, find_largest: bool = False) -> PdfText:
-    """The text lines of a PDF (whitespace collapsed, page footers dropped)."""
+    `first_page` looks at page 1 (pypdf's page object) while the file is open: `twin persona
+    init` finds the name there, set in the largest type.
+    """
     from pypdf import PdfReader  # build time only: never imported when serving a request
     from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(path)
         pages = [page.extract_text() or "" for page in reader.pages]
-        largest = _largest_text(reader.pages[0]) if find_largest and reader.pages else None
+        largest = first_page(reader.pages[0]) if first_page and reader.pages else None
     except (PyPdfError, OSError, ValueError) as exc:
         raise PersonaError(f"{path}: cannot read PDF ({exc.__class__.__name__})") from None
     lines = (" ".join(line.split()) for text in pages for line in text.splitlines())

@@ -24,10 +24,13 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 # A whole value may use every character RFC 5322 allows in a local part; deliverability is the
 # owner's to find out, this only keeps out what cannot be an address.
-EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@(?=.{{4,253}}$){_DOMAIN}$")
+# RFC 5321 caps a whole address at 254 characters.
+EMAIL = re.compile(
+    rf"^(?=.{{1,254}}$)[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@(?=.{{4,253}}$){_DOMAIN}$")
 # In running text only the common characters count, so quotes and brackets around an address
-# are not taken for part of it.
-EMAIL_IN_TEXT = re.compile(rf"[A-Za-z0-9._%+-]{{1,64}}@{_DOMAIN}")
+# are not taken for part of it; the lookbehind keeps a longer local part from matching by its
+# last 64 characters (an address the visitor never wrote).
+EMAIL_IN_TEXT = re.compile(rf"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{{1,64}}@{_DOMAIN}")
 
 
 def words(text: str) -> list[str]:

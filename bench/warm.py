@@ -18,7 +18,7 @@ from typing import Any
 import awsgi
 from flask import Flask
 
-from api import build_model, create_app
+from api.app import build_model, create_app
 from api.config import Config
 from api.logs import JsonFormatter, configure_logging
 from api.models import Reply

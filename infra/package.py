@@ -28,6 +28,9 @@ BUILD_DIR = PROJECT_DIR / "build" / "lambda"
 # A fixed timestamp and mode for every entry, so the same sources give the same bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SKIPPED = ("__pycache__", ".pyc", "bin/")
+# pip's bookkeeping in each .dist-info: nothing installs or uninstalls inside a function. METADATA
+# (importlib.metadata reads it) and the licenses stay.
+PIP_RECORDS = ("RECORD", "INSTALLER", "REQUESTED", "WHEEL")
 # Python files that ship as source beside their bytecode, so tracebacks show their lines: the
 # app's own. Dependencies ship bytecode alone (README, "The Lambda package").
 APP_SOURCES = ("api/",)
@@ -74,6 +77,9 @@ def _files(root: Path, prefix: str = "") -> dict[str, Path]:
     found = {}
     for path in root.rglob("*"):
         relative = prefix + path.relative_to(root).as_posix()
+        parent, _, name = relative.rpartition("/")
+        if parent.endswith(".dist-info") and name in PIP_RECORDS:
+            continue
         if path.is_file() and not any(s in relative for s in SKIPPED):
             found[relative] = path
     return found

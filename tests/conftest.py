@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from api import create_app
+from api.app import create_app
 from api.config import Config
 from api.logs import JsonFormatter
 from tests.support.app import make_config

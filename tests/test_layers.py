@@ -12,6 +12,8 @@ API = REPO / "api"
 
 # Every module of the runtime, lowest first: a module imports only modules listed before it.
 ORDER = (
+    # the package itself imports nothing
+    "api",
     # foundation: errors, logs, settings, checks on input
     "api.text", "api.logs", "api.errors", "api.csp", "api.config", "api.validation",
     # what the twin knows and keeps
@@ -22,7 +24,7 @@ ORDER = (
     # one visitor turn
     "api.prompt", "api.notify", "api.tools", "api.chat",
     # the web: services, request hooks, routes, the app factory, the Lambda entry
-    "api.services", "api.hooks", "api.origin", "api.openapi", "api.routes", "api",
+    "api.services", "api.hooks", "api.origin", "api.openapi", "api.routes", "api.app",
     "api.lambda_handler",
 )  # fmt: skip
 # Owner tools, the Pulumi program and the bench never reach the function.

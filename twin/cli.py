@@ -10,18 +10,12 @@ from typing import TYPE_CHECKING
 import click
 
 from twin.bootstrap import bootstrap
+from twin.groups import InOrder
 from twin.inbox.commands import inbox
 from twin.persona.commands import persona
 
 if TYPE_CHECKING:  # imported when a command runs, so `twin --help` starts at once
     from api.config import Config
-
-
-class InOrder(click.Group):
-    """Lists its commands in the order they were added: the order an owner meets them."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
 
 
 @click.group(cls=InOrder, context_settings={"help_option_names": ["-h", "--help"]},
@@ -53,7 +47,7 @@ def run(host: str, port: int) -> int:
         return 2
     model = "offline model" if config.offline else f"Bedrock model {config.model_id}"
     memory = f"S3 bucket {config.memory_bucket}" if config.memory_bucket else config.memory_dir
-    from api import services
+    from api.app import services
 
     print(f"Twin of {services(app).chat.persona.full_name} on http://{host}:{port}")
     print(f"  answering with the {model}; conversations in {memory}")

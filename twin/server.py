@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask, Response, request, send_file
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from api import create_app
+from api.app import create_app
 from api.config import Config
 from api.csp import page_security_headers
 from api.errors import NotFound, error_response

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from api import create_app
+from api.app import create_app
 from api.config import OFFLINE_MODEL, Config
 from api.persona import load_persona
 from bench.eval.scorer import YEAR, Knowledge, score

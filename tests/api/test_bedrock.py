@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
-from api import create_app, services
+from api.app import create_app, services
 from api.models.bedrock import (
     MAX_MODEL_CALLS,
     BedrockModel,

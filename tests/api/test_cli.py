@@ -88,3 +88,12 @@ def test_bedrock_model_with_credentials_is_kept(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     config = usable_model(Config.from_env({"TWIN_MODEL_ID": "us.amazon.nova-micro-v1:0"}))
     assert config.model_id == "us.amazon.nova-micro-v1:0"
+
+
+def test_twin_help_loads_neither_flask_nor_aws_nor_pulumi():
+    probe = ("import sys; from twin.cli import main; main(['--help']); "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'flask', 'boto3', 'botocore', 'pulumi', 'pypdf'}))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                            text=True, timeout=60, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"

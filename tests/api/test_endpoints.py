@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from api import create_app
+from api.app import create_app
 from tests.support.app import UUID, make_config, stored_files
 
 HERE = {"role": "user", "content": "Where are you based?"}

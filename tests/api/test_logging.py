@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 
-from api import create_app
+from api.app import create_app
+from api.logs import RequestIdFilter, RequestLog, begin_request, configure_logging, end_request
+from api.models import Reply
 from tests.support.scripted import ToolCall
 
 SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
@@ -59,3 +62,40 @@ def test_unhandled_error_is_logged_with_trace_and_request_id(config, model, log_
     assert error["level"] == "ERROR"
     assert "RuntimeError: boom" in error["exception"]
     assert error["request_id"] == response.headers["X-Request-Id"]
+
+
+class Chatty:
+    """A model that writes a line of its own, as the storage and model layers do."""
+
+    name = "chatty"
+
+    def reply(self, _system, messages, _tools=None):
+        logging.getLogger("twin").info("model line")
+        return Reply(f"ok {messages[-1]['content']}")
+
+
+def test_a_lower_layers_line_carries_its_own_requests_id_and_none_outside(config, log_lines):
+    client = create_app(config, model=Chatty()).test_client()
+    twin = logging.getLogger("twin")
+    twin.info("before")
+    first = client.post("/api/chat", json={"message": "one"})
+    second = client.post("/api/chat", json={"message": "two"})
+    twin.info("after")
+    lines = [json.loads(line) for line in log_lines]
+    ids = [line.get("request_id") for line in lines if line["message"] == "model line"]
+    assert ids == [first.headers["X-Request-Id"], second.headers["X-Request-Id"]]
+    assert ids[0] != ids[1]
+    outside = [line for line in lines if line["message"] in ("before", "after")]
+    assert len(outside) == 2 and not any("request_id" in line for line in outside)
+
+
+def test_the_handler_stamps_child_loggers_too():
+    configure_logging()
+    [handler] = [h for h in logging.getLogger("twin").handlers
+                 if any(isinstance(f, RequestIdFilter) for f in h.filters)]
+    record = logging.LogRecord("twin.child", logging.INFO, __file__, 1, "line", None, None)
+    begin_request(RequestLog("a1b2"))
+    try:
+        assert handler.filter(record) and record.request_id == "a1b2"
+    finally:
+        end_request()

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from api import create_app, services
+from api.app import create_app, services
 from tests.support.app import make_config
 from tests.support.s3 import BUCKET, memory_bucket
 

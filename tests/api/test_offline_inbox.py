@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from api import create_app
+from api.app import create_app
 from api.persona import PersonaError, load_persona
 from api.prompt import build_system_prompt
 from tests.support.app import EXAMPLE_PERSONA, make_config

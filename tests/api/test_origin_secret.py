@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from api import create_app, services
+from api.app import create_app, services
 from api.config import Config
 from api.origin import HEADER
 from tests.support.app import make_config, stored_files

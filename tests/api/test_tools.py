@@ -12,8 +12,9 @@ from datetime import date
 import pytest
 from botocore.stub import ANY, Stubber
 
-from api import create_app, services
+from api.app import create_app
 from api.errors import RateLimited
+from api.inbox.files import FileInbox
 from api.tools import MAX_TOOL_CALLS
 from tests.support.app import UUID, inbox_entries, make_config
 from tests.support.converse import (
@@ -153,13 +154,16 @@ def test_a_turn_that_records_but_writes_nothing_gets_the_fallback_sentence(
     assert stored(client) == [message, fallback]
 
 
-def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(model, chat, client, caplog):
-    def broken(_entry):
+class BrokenInbox(FileInbox):
+    def record(self, entry):
         raise OSError("disk full")
 
-    services(client.application).chat.notifier.inbox.record = broken
+
+def test_an_inbox_failure_is_told_to_the_model_and_the_turn_goes_on(model, config, caplog):
+    inbox = BrokenInbox(config.memory_dir)
+    client = create_app(config, model=model, inbox=inbox).test_client()
     model.queue(CELLO, "I don't know.")
-    response = chat(QUESTION, session_id=UUID)
+    response = client.post("/api/chat", json={"message": QUESTION, "session_id": UUID})
     assert response.status_code == 200 and response.json["response"] == "I don't know."
     [run] = model.turns[0].tool_runs
     # The model hears that it failed, never why: internal details stay in the log.

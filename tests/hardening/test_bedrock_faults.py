@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.config import Config as BotoConfig
 
-from api import create_app
+from api.app import create_app
 from bench.servers import converse_server, url_of
 from tests.support.app import make_config
 from tests.support.s3 import BUCKET

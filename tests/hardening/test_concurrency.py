@@ -18,7 +18,7 @@ import boto3
 import pytest
 from botocore.config import Config as BotoConfig
 
-from api import create_app
+from api.app import create_app
 from api.config import Config
 from bench.coldstart import FAKE_SESSION
 from bench.servers import s3_server, serving

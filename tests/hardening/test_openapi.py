@@ -15,7 +15,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from api import create_app
+from api.app import create_app
 from api.config import Config
 from api.errors import ApiError
 from api.openapi import openapi_spec
@@ -61,6 +61,9 @@ def test_the_design_table_is_all_there(spec):
     assert "retention_days" in profile["schema"]["required"]
     busy = paths["/api/chat"]["post"]["responses"]["503"]
     assert busy["headers"]["Retry-After"]["required"] is True
+    unsaved = contact["responses"]["503"]
+    assert unsaved["description"].startswith("contact_unavailable:")
+    assert unsaved["headers"]["Retry-After"]["required"] is True
 
 
 def test_every_error_code_the_app_can_answer_is_described(spec):

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from api import create_app
+from api.app import create_app
 from api.memory.s3 import MAX_ATTEMPTS, S3ConversationStore
 from tests.support.app import make_config
 from tests.support.s3 import BUCKET, FaultyClient, client_error, timeout

@@ -34,7 +34,7 @@ def where(request, tmp_path):
 
 @pytest.fixture
 def inbox_cli(capsys):
-    """Run `python -m api.inbox` in this process: (exit status, stdout, stderr)."""
+    """Run `twin inbox` in this process: (exit status, stdout, stderr)."""
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = twin_inbox(list(argv))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from api import create_app
+from api.app import create_app
 from api.config import Config
 from api.inbox import new_entry
 from api.inbox.files import FileInbox

@@ -10,7 +10,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 SERVE_ONE_TURN = """
 import json, sys
-from api import create_app
+from api.app import create_app
 from api.config import Config
 config = Config.from_env({"TWIN_MEMORY_DIR": sys.argv[1]})
 client = create_app(config).test_client()

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from api import create_app
+from api.app import create_app
 from infra.log_metrics import (
     CONTACTS,
     CONVERSATIONS_STARTED,

@@ -80,6 +80,10 @@ def test_the_zip_holds_the_app_its_dependencies_and_the_compiled_persona(
     assert not any(n.startswith("api/persona/") for n in names)
     assert not any(n.startswith("bin/") for n in names)
     assert not any(n.startswith(("pypdf/", "boto3/")) for n in names)
+    # Each dependency keeps its METADATA and licenses, not pip's install records.
+    info = {n.rpartition("/")[2] for n in names if ".dist-info/" in n}
+    assert "METADATA" in info and not info & {"RECORD", "INSTALLER", "REQUESTED", "WHEEL"}
+    assert any(".dist-info/licenses/" in n or n.endswith(".dist-info/LICENSE.txt") for n in names)
     assert lambda_requirements() == ["flask==3.1.3", "aws-wsgi==0.2.7"]
 
 

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from api import create_app
+from api.app import create_app
 from api.models.bedrock import tool_config
 from api.persona import PersonaError, load_persona
 from api.prompt import build_system_prompt
@@ -99,6 +99,10 @@ def test_check_fails_naming_the_file(persona_dir, capsys, change, named_file, pr
         (lambda d: edit_facts(d, location=""), "facts.json", "no 'location'"),
         (lambda d: edit_facts(d, hobby="competitive underwater hockey"), "facts.json",
          "'hobby' appears nowhere but facts.json"),
+        # One tokenizer: a dotted name is one word, so "Node" and "JS" apart are not "Node.js".
+        (lambda d: (edit_facts(d, stack="Node.js and Vue.js"), (d / "summary.md").write_text(
+            (d / "summary.md").read_text() + "\nI like Node and JS.")), "facts.json",
+         "'stack' appears nowhere but facts.json"),
         (lambda d: edit_facts(d, public=["title", "salary"]), "facts.json",
          "'public' lists salary"),
         (lambda d: edit_facts(d, email="you@example.com"), "facts.json",
@@ -121,6 +125,14 @@ def test_each_warning_names_its_file_and_does_not_fail(persona_dir, capsys, chan
     [warning] = [line for line in out.splitlines() if line.startswith("  warning  ")]
     assert f"{persona_dir / named_file}:" in warning and words in warning
     assert "1 warning:" in out
+
+
+def test_a_dotted_name_in_the_facts_is_found_written_the_same_way(persona_dir, capsys):
+    edit_facts(persona_dir, stack="Node.js and Vue.js")
+    summary = persona_dir / "summary.md"
+    summary.write_text(summary.read_text() + "\nMost of my front ends are Vue.js on Node.js.")
+    assert main(["check", str(persona_dir)]) == 0
+    assert "No warnings." in capsys.readouterr().out
 
 
 def test_a_prompt_over_the_budget_is_a_warning(capsys):

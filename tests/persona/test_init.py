@@ -1,4 +1,4 @@
-"""`python -m api.personas init`: a persona drafted from a LinkedIn export, or a template."""
+"""`twin persona init`: a persona drafted from a LinkedIn export, or a template."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ def test_init_from_a_missing_or_scanned_pdf(tmp_path, capsys):
 
 
 def test_end_to_end_the_offline_twin_answers_from_the_export(tmp_path):
-    from api import create_app
+    from api.app import create_app
 
     folder = tmp_path / "rosa"
     assert main(["init", str(folder), "--from",

@@ -89,6 +89,6 @@ def answer_question(source: Source, prefix: str, answer: str, persona: Path) -> 
     lines += [
         "Marked it answered in the inbox (--all lists answered questions).",
         "Redeploy (`pulumi up`, or push to main) for the twin to know it; "
-        "locally, restart `make run`.",
+        "locally, restart `twin run` (or `make run`).",
     ]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from twin.groups import InOrder
 from twin.invocation import twin_command
 
 from . import report
@@ -132,7 +133,7 @@ def _folder(options: Options) -> Path:
     return options.folder or Path(os.environ.get("TWIN_MEMORY_DIR", "").strip() or ".twin/memory")
 
 
-@click.group(invoke_without_command=True, epilog="""\b
+@click.group(cls=InOrder, invoke_without_command=True, epilog="""\b
 examples:
   twin inbox                          list the local twin's inbox (.twin/memory)
   twin inbox --stack dev --since 7d   the dev stack's bucket, last 7 days

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from api.persona import PersonaError, load_persona
+from twin.groups import InOrder
 from twin.invocation import twin_command
 
 from .check import (
@@ -36,8 +37,9 @@ def draft_persona(folder: Path, source: Path | None, force: bool) -> int:
         if not source.is_file():
             raise PersonaError(f"{source}: file not found")
         from .linkedin import parse_profile
+        from .pdftext import largest_text
 
-        text = read_pdf(source, find_largest=True)
+        text = read_pdf(source, first_page=largest_text)
         if not text.lines:  # a scanned image: nothing to draft from, and nothing worth copying
             print(f"{source}: no text can be extracted (a scanned image?); writing the template")
             source = None
@@ -118,7 +120,7 @@ def _reported(command: Callable[..., int]) -> Callable[..., int]:
 FOLDER = click.argument("folder", type=click.Path(path_type=Path))
 
 
-@click.group(epilog="""\b
+@click.group(cls=InOrder, epilog="""\b
 examples:
   twin persona init personas/me --from ~/Downloads/Profile.pdf
   twin persona check personas/me
