@@ -120,13 +120,15 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # keep the documented field order
     persona = load_persona(config.persona_path)
-    if config.memory_bucket and s3_client is None and not (store and inbox):
+    if config.memory_bucket and s3_client is None and (store is None or inbox is None):
         s3_client = _s3_client()  # one client, one connection pool, for conversations and inbox
-    notifier = build_notifier(config, inbox or build_inbox(config, s3_client), sns_client)
+    if inbox is None:
+        inbox = build_inbox(config, s3_client)
+    notifier = build_notifier(config, inbox, sns_client)
     chat = ChatService(
         persona,
-        model or build_model(config, persona, bedrock_client),
-        store or build_conversation_store(config, s3_client),
+        model if model is not None else build_model(config, persona, bedrock_client),
+        store if store is not None else build_conversation_store(config, s3_client),
         notifier,
         history_messages=config.history_messages,
         max_turns=config.max_turns,

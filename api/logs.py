@@ -128,11 +128,13 @@ def configure_logging(level: int = logging.INFO) -> None:
     # records that reach it from child loggers (`twin.*`), which a logger's filters never see.
     if not any(isinstance(f, RequestIdFilter) for f in log.filters):
         log.addFilter(RequestIdFilter())
-    if any(isinstance(h.formatter, JsonFormatter) for h in log.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(JsonFormatter())
-    log.addHandler(handler)
-    log.setLevel(level)
-    log.propagate = False
+    if not any(isinstance(h.formatter, JsonFormatter) for h in log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        log.addHandler(handler)
+        log.setLevel(level)
+        log.propagate = False
+    for handler in log.handlers:
+        if isinstance(handler.formatter, JsonFormatter) and not any(
+                isinstance(f, RequestIdFilter) for f in handler.filters):
+            handler.addFilter(RequestIdFilter())

@@ -28,9 +28,12 @@ _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 EMAIL = re.compile(
     rf"^(?=.{{1,254}}$)[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@(?=.{{4,253}}$){_DOMAIN}$")
 # In running text only the common characters count, so quotes and brackets around an address
-# are not taken for part of it; the lookbehind keeps a longer local part from matching by its
-# last 64 characters (an address the visitor never wrote).
-EMAIL_IN_TEXT = re.compile(rf"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{{1,64}}@{_DOMAIN}")
+# are not taken for part of it; an apostrophe or "&" may stand inside one (o'brien, tom&jerry).
+# A match never starts inside a longer word ("josé.ada@", "o'brien@", 70 letters then "@"): no
+# address at all is better than a shorter one the visitor never wrote.
+EMAIL_IN_TEXT = re.compile(
+    rf"(?<![\w.%+&-])(?<!\w')"
+    rf"[A-Za-z0-9._%+-](?:[A-Za-z0-9._%+&'-]{{0,62}}[A-Za-z0-9._%+-])?@{_DOMAIN}")
 
 
 def words(text: str) -> list[str]:

@@ -47,7 +47,7 @@ def run(host: str, port: int) -> int:
         return 2
     model = "offline model" if config.offline else f"Bedrock model {config.model_id}"
     memory = f"S3 bucket {config.memory_bucket}" if config.memory_bucket else config.memory_dir
-    from api.app import services
+    from api.services import services
 
     print(f"Twin of {services(app).chat.persona.full_name} on http://{host}:{port}")
     print(f"  answering with the {model}; conversations in {memory}")

@@ -22,12 +22,16 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_twin_lists_its_commands_in_order(capsys):
-    assert main(["--help"]) == 0
+@pytest.mark.parametrize(("group", "commands"), [
+    ([], COMMANDS), (["inbox"], ("list", "answer", "stats")),
+    (["persona"], ("init", "check", "prompt")),
+])
+def test_commands_are_listed_in_the_order_an_owner_meets_them(group, commands, capsys):
+    assert main([*group, "--help"]) == 0
     out = capsys.readouterr().out
     listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()
               and line.startswith("  ") and not line.startswith("   ")]
-    assert tuple(listed[:4]) == COMMANDS
+    assert tuple(listed[:len(commands)]) == commands
 
 
 @pytest.mark.parametrize("command", [

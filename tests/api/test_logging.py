@@ -6,7 +6,7 @@ import json
 import logging
 
 from api.app import create_app
-from api.logs import RequestIdFilter, RequestLog, begin_request, configure_logging, end_request
+from api.logs import configure_logging
 from api.models import Reply
 from tests.support.scripted import ToolCall
 
@@ -89,13 +89,19 @@ def test_a_lower_layers_line_carries_its_own_requests_id_and_none_outside(config
     assert len(outside) == 2 and not any("request_id" in line for line in outside)
 
 
-def test_the_handler_stamps_child_loggers_too():
-    configure_logging()
-    [handler] = [h for h in logging.getLogger("twin").handlers
-                 if any(isinstance(f, RequestIdFilter) for f in h.filters)]
-    record = logging.LogRecord("twin.child", logging.INFO, __file__, 1, "line", None, None)
-    begin_request(RequestLog("a1b2"))
-    try:
-        assert handler.filter(record) and record.request_id == "a1b2"
-    finally:
-        end_request()
+class ChildLogger:
+    """A model whose module logs under a child of the `twin` logger."""
+
+    name = "child"
+
+    def reply(self, _system, _messages, _tools=None):
+        logging.getLogger("twin.child").info("child line")
+        return Reply("ok")
+
+
+def test_a_child_loggers_line_gets_the_request_id_at_the_handler(config, log_lines):
+    configure_logging()  # stamps every JSON handler of the `twin` logger, log_lines' included
+    client = create_app(config, model=ChildLogger()).test_client()
+    response = client.post("/api/chat", json={"message": "hello"})
+    [line] = [json.loads(line) for line in log_lines if '"child line"' in line]
+    assert line["request_id"] == response.headers["X-Request-Id"]

@@ -20,13 +20,20 @@ def test_terms_stem_plurals_and_long_words_alike():
     ("mail me at ada@example.com.", "ada@example.com"),
     ("(ada.lee@mail.example.org)", "ada.lee@mail.example.org"),
     ("'sam+twin@acme.example'", "sam+twin@acme.example"),
+    ("write to sean.o'brien@example.com", "sean.o'brien@example.com"),
+    ("tom&jerry@example.com", "tom&jerry@example.com"),
+    ("<ada@example.com>, or https://example.com/ada@example.org", "ada@example.com"),
 ])
 def test_an_address_in_text_is_found_whole(text, found):
     assert EMAIL_IN_TEXT.search(text).group(0) == found
 
 
-def test_a_local_part_too_long_is_not_cut_to_an_address_nobody_wrote():
-    text = "write to " + "a" * 70 + ".smith@acme.example please"
+@pytest.mark.parametrize("written", [
+    "a" * 70 + ".smith@acme.example",  # a local part over 64 characters
+    "josé.ada@example.com",  # letters the pattern does not take
+])
+def test_an_address_is_never_cut_to_one_nobody_wrote(written):
+    text = f"write to {written} please"
     assert EMAIL_IN_TEXT.search(text) is None
     assert OfflineModel.contact_request("I'd like to hire you, " + text) is None
 
