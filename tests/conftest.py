@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections.abc import Iterator
@@ -91,3 +92,4 @@ def fresh_lambda_app(monkeypatch, tmp_path):
     lambda_handler.get_app.cache_clear()
     yield
     lambda_handler.get_app.cache_clear()
+    gc.unfreeze()  # get_app froze what the test process held; let the collector see it again

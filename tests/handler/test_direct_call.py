@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import json
 
 import pytest
@@ -23,6 +24,7 @@ def deployed_app(monkeypatch, tmp_path):
     lambda_handler.get_app.cache_clear()
     yield tmp_path / "memory"
     lambda_handler.get_app.cache_clear()
+    gc.unfreeze()  # get_app froze what the test process held; let the collector see it again
 
 
 def through_cloudfront(event: dict) -> dict:

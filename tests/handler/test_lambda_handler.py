@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 
@@ -122,3 +123,10 @@ def test_contact_is_stored_without_the_visitor_address(tmp_path):
     assert "sam@acme.example" in stored and SID in stored
     # The event carries an X-Forwarded-For and a user agent; neither is kept.
     assert "203.0.113.7" not in stored and "CloudFront" not in stored
+
+
+def test_the_built_app_is_set_apart_from_the_garbage_collector():
+    # Built once per container and kept: no collection during a request should walk it.
+    assert gc.get_freeze_count() == 0  # the fixture of the test before let go of its app
+    lambda_handler.get_app()
+    assert gc.get_freeze_count() > 0
