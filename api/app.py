@@ -42,23 +42,23 @@ def build_model(config: Config, persona: Persona, bedrock_client: Any = None) ->
     return BedrockModel(bedrock_client, config.model_id, config.max_tokens)
 
 
-def build_conversation_store(config: Config, s3_client: Any = None) -> ConversationStore:
-    """S3 when TWIN_MEMORY_BUCKET is set, else JSON files under TWIN_MEMORY_DIR."""
+def build_conversation_store(config: Config, s3_client: Any) -> ConversationStore:
+    """S3 (through `s3_client`) when TWIN_MEMORY_BUCKET is set, else files in TWIN_MEMORY_DIR."""
     if config.memory_bucket:
         from .memory.s3 import S3ConversationStore
 
-        return S3ConversationStore(s3_client or _s3_client(), config.memory_bucket)
+        return S3ConversationStore(s3_client, config.memory_bucket)
     from .memory.files import FileConversationStore
 
     return FileConversationStore(config.memory_dir)
 
 
-def build_inbox(config: Config, s3_client: Any = None) -> Inbox:
-    """The inbox beside the conversations: the same bucket, or the same folder."""
+def build_inbox(config: Config, s3_client: Any) -> Inbox:
+    """The inbox beside the conversations: the same bucket (same client), or the same folder."""
     if config.memory_bucket:
         from .inbox.s3 import S3Inbox
 
-        return S3Inbox(s3_client or _s3_client(), config.memory_bucket)
+        return S3Inbox(s3_client, config.memory_bucket)
     from .inbox.files import FileInbox
 
     return FileInbox(config.memory_dir)
