@@ -18,7 +18,8 @@ settings = read_settings()
 arns = Arns.current(settings)
 
 memory = memory_bucket(settings)
-owner_topic = notify.owner_topic(settings, arns)
+owner = notify.owner_topic(settings, arns)
+owner_topic = owner.topic if owner else None
 secret = origin_secret(settings)
 boundary = identity.function_boundary(settings, arns)
 code = package.build_package(settings.persona_dir, settings.python_version)
@@ -39,7 +40,7 @@ if zone_id:
 namespace = log_metrics(settings, chat.log_group)
 stack_alarms = alarms(settings, owner_topic, chat.function, api, namespace)
 dashboard(settings, api, chat.function, namespace, stack_alarms)
-monthly_budget(settings, owner_topic)
+monthly_budget(settings, owner)
 
 deploy_role = identity.deploy_role(settings, arns, boundary, zone_id)
 
@@ -56,3 +57,7 @@ pulumi.export("memoryBucket", memory.bucket.bucket)
 pulumi.export("functionName", chat.function.name)
 pulumi.export("deployRoleArn", deploy_role.arn)
 pulumi.export("logGroupName", chat.log_group.name)
+# For `twin smoke --stack`: the API's own address must refuse what skips CloudFront, and
+# embed.js is checked when sites may embed the twin.
+pulumi.export("apiEndpoint", api.api_endpoint)
+pulumi.export("embedOrigins", list(settings.embed_origins))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pulumi
 import pulumi_aws as aws
 
+from infra.notify import OwnerTopic
 from infra.settings import Settings
 
 # (kind, percent of the budget): spent so far, and what AWS forecasts for the whole month.
@@ -15,9 +17,9 @@ def cost_filter(settings: Settings) -> dict:
     return {"name": "TagKeyValue", "values": [f"user:Stack${settings.stack}"]}
 
 
-def monthly_budget(settings: Settings, topic: aws.sns.Topic | None) -> aws.budgets.Budget | None:
+def monthly_budget(settings: Settings, owner: OwnerTopic | None) -> aws.budgets.Budget | None:
     """The budget when twin:monthlyBudgetUsd is set (settings require twin:alarmEmail then)."""
-    if not settings.guardrails.monthly_budget_usd or topic is None:
+    if not settings.guardrails.monthly_budget_usd or owner is None:
         return None
     return aws.budgets.Budget(
         f"{settings.prefix}-budget",
@@ -31,8 +33,11 @@ def monthly_budget(settings: Settings, topic: aws.sns.Topic | None) -> aws.budge
         notifications=[
             {"notification_type": kind, "comparison_operator": "GREATER_THAN",
              "threshold": percent, "threshold_type": "PERCENTAGE",
-             "subscriber_sns_topic_arns": [topic.arn]}
+             "subscriber_sns_topic_arns": [owner.topic.arn]}
             for kind, percent in ALERTS
         ],
         tags=settings.tags,
+        # AWS Budgets checks when the budget is saved that it may publish to the topic: the
+        # topic policy allowing budgets.amazonaws.com must exist first.
+        opts=pulumi.ResourceOptions(depends_on=[owner.policy]),
     )

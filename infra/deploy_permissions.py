@@ -65,8 +65,12 @@ ROLE_GRANT_ACTIONS = ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermiss
 ROLE_OTHER_ACTIONS = ["iam:DeleteRole", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole",
                       "iam:UpdateRoleDescription"]
 SELF_CHANGE_ACTIONS = ["iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy",
-                       "iam:UpdateAssumeRolePolicy", "iam:PutRolePermissionsBoundary",
-                       "iam:DeleteRolePermissionsBoundary", "iam:DeleteRole"]
+                       "iam:DetachRolePolicy", "iam:UpdateAssumeRolePolicy",
+                       "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+                       "iam:DeleteRole"]
+# What would change one of the role's own managed policies.
+OWN_POLICY_ACTIONS = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+                      "iam:DeletePolicyVersion", "iam:DeletePolicy"]
 # DeletePolicyVersion: a boundary an administrator updated has old versions, which must go
 # before the policy itself can be deleted on destroy.
 POLICY_READ_ACTIONS = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",
@@ -88,24 +92,40 @@ def eval_statements(arns: Arns, region: str) -> list[Statement]:
     ]
 
 
-def statements(
+def areas(
     settings: Settings,
     arns: Arns,
     boundary_arn: pulumi.Output[str],
-    self_arn: pulumi.Output[str],
     zone_id: pulumi.Output[str] | None,
-) -> list[Statement]:
-    """The deploy role's statements; changing its own permissions needs an administrator."""
+) -> dict[str, list[Statement]]:
+    """The deploy role's grants by area, each attached as a managed policy of its own.
+
+    One inline policy held them all until a long stack or domain name pushed it past IAM's
+    10,240 characters for a role's inline policies; a managed policy may hold 6,144, and a role
+    takes 10 by default (tests/infra/test_iam_headroom.py keeps each under 80 %).
+    """
     prefix, region = settings.prefix, settings.region
     s3 = lambda resource: arns.arn("s3", resource, account=False)  # noqa: E731
     cloudfront = lambda resource: arns.arn("cloudfront", resource, region="")  # noqa: E731
     roles = arns.arn("iam", f"role/{prefix}-*", region="")
-    result = [
+    storage = [
         allow("StackBuckets", BUCKET_ACTIONS, [s3(f"{prefix}-*")]),
         allow("SiteObjects", SITE_OBJECT_ACTIONS, [s3(f"{prefix}-site-*/*")]),
         # Emptying an unprotected memory bucket on destroy; the role never reads conversations.
         allow("EmptyMemory", ["s3:DeleteObject", "s3:DeleteObjectVersion"],
               [s3(f"{prefix}-memory-*/*")]),
+    ]
+    if settings.state_bucket:
+        storage += [
+            allow("StateBucket", ["s3:ListBucket", "s3:GetBucketLocation"],
+                  [s3(settings.state_bucket)]),
+            allow("StateObjects", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                  [s3(f"{settings.state_bucket}/.pulumi/*")]),
+        ]
+    if settings.secrets_key_arn:
+        storage.append(allow("SecretsKey", ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
+                                            "kms:DescribeKey"], [settings.secrets_key_arn]))
+    delivery = [
         allow("Cdn", CLOUDFRONT_ACTIONS, [
             cloudfront("distribution/*"), cloudfront("origin-access-control/*"),
             cloudfront("response-headers-policy/*"), cloudfront("cache-policy/*"),
@@ -117,27 +137,9 @@ def statements(
             arns.arn("apigateway", "/apis/*", region=region, account=False),
             arns.arn("apigateway", "/tags/*", region=region, account=False),
         ]),
-        allow("Function", LAMBDA_ACTIONS,
-              [arns.arn("lambda", f"function:{prefix}-*", region=region)]),
-        allow("PassFunctionRole", ["iam:PassRole"], [roles],
-              {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
-        allow("LogGroups", LOG_GROUP_ACTIONS,
-              [arns.arn("logs", f"log-group:/{prefix}/*", region=region)]),
-        allow("DescribeLogGroups", ["logs:DescribeLogGroups"],
-              [arns.arn("logs", "log-group:*", region=region)]),
-        allow("AccessLogDelivery", LOG_DELIVERY_ACTIONS, ["*"]),
-        allow("ReadRoles", ROLE_READ_ACTIONS, [roles]),
-        allow("GrantOnlyWithinBoundary", ROLE_GRANT_ACTIONS, [roles],
-              {"StringEquals": {"iam:PermissionsBoundary": boundary_arn}}),
-        allow("ManageRoles", ROLE_OTHER_ACTIONS, [roles]),
-        allow("ReadBoundary", POLICY_READ_ACTIONS,
-              [arns.arn("iam", f"policy/{prefix}-*", region="")]),
-        *safety_permissions.statements(settings, arns),
-        {"Sid": "NeverChangeOwnPermissions", "Effect": "Deny",
-         "Action": sorted(SELF_CHANGE_ACTIONS), "Resource": [self_arn]},
     ]
     if zone_id is not None:
-        result += [
+        delivery += [
             # ListTagsForResource: looking the zone up reads its tags on every preview.
             allow("Dns", ["route53:GetHostedZone", "route53:ListResourceRecordSets",
                           "route53:ChangeResourceRecordSets", "route53:ListTagsForResource"],
@@ -154,15 +156,35 @@ def statements(
             # RequestCertificate has no resource to name until the certificate exists.
             allow("RequestCertificate", ["acm:RequestCertificate"], ["*"]),
         ]
-    if settings.state_bucket:
-        result += [
-            allow("StateBucket", ["s3:ListBucket", "s3:GetBucketLocation"],
-                  [s3(settings.state_bucket)]),
-            allow("StateObjects", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                  [s3(f"{settings.state_bucket}/.pulumi/*")]),
-        ]
-    result += eval_statements(arns, region)
-    if settings.secrets_key_arn:
-        result.append(allow("SecretsKey", ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
-                                           "kms:DescribeKey"], [settings.secrets_key_arn]))
-    return result
+    runtime = [
+        allow("Function", LAMBDA_ACTIONS,
+              [arns.arn("lambda", f"function:{prefix}-*", region=region)]),
+        allow("PassFunctionRole", ["iam:PassRole"], [roles],
+              {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
+        allow("LogGroups", LOG_GROUP_ACTIONS,
+              [arns.arn("logs", f"log-group:/{prefix}/*", region=region)]),
+        allow("DescribeLogGroups", ["logs:DescribeLogGroups"],
+              [arns.arn("logs", "log-group:*", region=region)]),
+        allow("AccessLogDelivery", LOG_DELIVERY_ACTIONS, ["*"]),
+        allow("ReadRoles", ROLE_READ_ACTIONS, [roles]),
+        allow("GrantOnlyWithinBoundary", ROLE_GRANT_ACTIONS, [roles],
+              {"StringEquals": {"iam:PermissionsBoundary": boundary_arn}}),
+        allow("ManageRoles", ROLE_OTHER_ACTIONS, [roles]),
+        allow("ReadBoundary", POLICY_READ_ACTIONS,
+              [arns.arn("iam", f"policy/{prefix}-*", region="")]),
+        *eval_statements(arns, settings.region),
+    ]
+    return {"storage": storage, "delivery": delivery, "runtime": runtime,
+            "monitoring": safety_permissions.statements(settings, arns)}
+
+
+def never_change_own(self_arn: pulumi.Output[str],
+                     policy_arns: list[pulumi.Output[str]]) -> Statement:
+    """The Deny that keeps the role from editing, detaching or deleting its own grants.
+
+    ReadBoundary allows iam:DeletePolicy on every `<prefix>-*` policy, which includes the
+    role's own managed policies: this explicit Deny wins over it.
+    """
+    return {"Sid": "NeverChangeOwnPermissions", "Effect": "Deny",
+            "Action": sorted(SELF_CHANGE_ACTIONS + OWN_POLICY_ACTIONS),
+            "Resource": [self_arn, *policy_arns]}

@@ -89,11 +89,14 @@ def chat_function(
         tags=settings.tags,
     )
     role = aws.iam.Role(
-        f"{settings.prefix}-function-role",
+        # Pulumi names the role after this plus "-" and 7 random characters; IAM allows 64,
+        # so a 40-character stack name still fits. The alias keeps the role of earlier versions.
+        f"{settings.prefix}-fn-role",
         description=f"twin {settings.stack} chat function",
         assume_role_policy=assume_role({"Service": "lambda.amazonaws.com"}, "sts:AssumeRole"),
         permissions_boundary=boundary.arn,
         tags=settings.tags,
+        opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f"{settings.prefix}-function-role")]),
     )
     policy = aws.iam.RolePolicy(
         f"{settings.prefix}-function-policy",

@@ -63,11 +63,26 @@ def deploy_role(
         # A destroy run uses this role; deleting it mid-run would strand the rest. It stays.
         opts=pulumi.ResourceOptions(retain_on_delete=True),
     )
+    # Kept, like the role, by a destroy that runs as this role.
+    kept = pulumi.ResourceOptions(parent=role, retain_on_delete=True)
+    policies = []
+    for area, grants in deploy_permissions.areas(settings, arns, boundary.arn, zone_id).items():
+        policy = aws.iam.Policy(
+            f"{settings.prefix}-deploy-{area}",
+            name=f"{settings.prefix}-deploy-{area}",
+            description=f"GitHub Actions deploys twin {settings.stack}: {area}",
+            policy=document(*grants),
+            tags=settings.tags,
+            opts=kept,
+        )
+        aws.iam.RolePolicyAttachment(f"{settings.prefix}-deploy-{area}-attachment",
+                                     role=role.name, policy_arn=policy.arn, opts=kept)
+        policies.append(policy.arn)
+    # The inline policy holds only the Deny: it names the managed policies, so it cannot be one.
     aws.iam.RolePolicy(
         f"{settings.prefix}-deploy-policy",
         role=role.id,
-        policy=document(*deploy_permissions.statements(settings, arns, boundary.arn, role.arn,
-                                                       zone_id)),
-        opts=pulumi.ResourceOptions(parent=role, retain_on_delete=True),
+        policy=document(deploy_permissions.never_change_own(role.arn, policies)),
+        opts=kept,
     )
     return role

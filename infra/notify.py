@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
 
@@ -40,7 +42,15 @@ def topic_policy(settings: Settings, arns: Arns, topic_arn: pulumi.Input[str]) -
     return statements
 
 
-def owner_topic(settings: Settings, arns: Arns) -> aws.sns.Topic | None:
+@dataclass(frozen=True)
+class OwnerTopic:
+    """The topic, and the policy that lets the stack's alarms and budget publish to it."""
+
+    topic: aws.sns.Topic
+    policy: aws.sns.TopicPolicy
+
+
+def owner_topic(settings: Settings, arns: Arns) -> OwnerTopic | None:
     """The topic and its email subscription when twin:alarmEmail is set, else None."""
     if not settings.alarm_email:
         return None
@@ -55,7 +65,7 @@ def owner_topic(settings: Settings, arns: Arns) -> aws.sns.Topic | None:
         tags=settings.tags,
     )
     child = pulumi.ResourceOptions(parent=topic)
-    aws.sns.TopicPolicy(
+    policy = aws.sns.TopicPolicy(
         f"{settings.prefix}-owner-policy",
         arn=topic.arn,
         policy=document(*topic_policy(settings, arns, topic.arn)),
@@ -69,4 +79,4 @@ def owner_topic(settings: Settings, arns: Arns) -> aws.sns.Topic | None:
         endpoint=settings.alarm_email,
         opts=child,
     )
-    return topic
+    return OwnerTopic(topic, policy)

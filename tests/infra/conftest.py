@@ -6,6 +6,8 @@ import pytest
 
 from tests.support.infra.stack_runs import (
     ALL_FEATURES,
+    LONG_NAMES,
+    LONG_STACK,
     OWNER_EMAIL,
     STACKS,
     Program,
@@ -21,6 +23,7 @@ def _start_shared_runs() -> None:
         start(stack)
     start("prod", **ALL_FEATURES)
     start("dev", **OWNER_EMAIL)
+    start(LONG_STACK, "prod", **{**ALL_FEATURES, **LONG_NAMES})
 
 
 @pytest.fixture(params=STACKS)

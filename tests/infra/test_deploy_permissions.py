@@ -12,9 +12,17 @@ from collections.abc import Callable
 import pytest
 
 from tests.support.infra.policy_check import allows, statements
-from tests.support.infra.stack_runs import ACCOUNT, ALL_FEATURES, Program, program_for
+from tests.support.infra.stack_runs import (
+    ACCOUNT,
+    ALL_FEATURES,
+    AREA_ORDER,
+    Program,
+    program_for,
+)
 
 REGION = "us-east-1"
+# The deploy role's managed policies, one per area of infra/deploy_permissions.py.
+DEPLOY_AREAS = AREA_ORDER
 Arn = Callable[[dict], str]
 
 
@@ -123,6 +131,8 @@ CRUD: dict[str, tuple[list[str], Arn]] = {
                            "iam:UpdateRoleDescription", "iam:DeleteRole"], state_arn),
     "aws:iam/rolePolicy:RolePolicy": (
         ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"], role),
+    # Only the deploy role's own: reading them back is all the role may do.
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (["iam:ListAttachedRolePolicies"], role),
     "aws:iam/policy:Policy": (["iam:GetPolicy", "iam:GetPolicyVersion",
                                "iam:ListPolicyVersions", "iam:DeletePolicy"], state_arn),
     "aws:acm/certificate:Certificate": (
@@ -162,10 +172,13 @@ UNNAMED: dict[str, list[tuple[str, str]]] = {
 }
 
 
+OWN = {"twin-prod-boundary", "twin-prod-deploy", "twin-prod-deploy-policy",
+       *(f"twin-prod-deploy-{area}{part}" for area in DEPLOY_AREAS for part in ("", "-attachment"))}
+
+
 def is_own_permissions(resource: dict) -> bool:
-    """The boundary and the deploy role itself: by design, only an administrator changes them."""
-    return resource["name"] in {"twin-prod-boundary", "twin-prod-deploy",
-                                "twin-prod-deploy-policy"}
+    """The boundary and the deploy role with its policies: only an administrator changes them."""
+    return resource["name"] in OWN
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +188,7 @@ def everything() -> Program:
 
 @pytest.fixture(scope="module")
 def deploy_policy(everything: Program) -> str:
-    return everything.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    return everything.deploy_policy()
 
 
 def test_every_type_is_mapped(everything: Program) -> None:
@@ -203,7 +216,7 @@ def test_the_deploy_role_can_create_read_update_and_delete_each_resource(
 def test_the_deploy_role_cannot_change_its_own_permissions(everything: Program,
                                                            deploy_policy: str) -> None:
     own = [r for r in everything.resources if is_own_permissions(r)]
-    assert len(own) == 3
+    assert len(own) == len(OWN)
     boundary = everything.one("aws:iam/policy:Policy", "-boundary")["state"]["arn"]
     deploy = everything.one("aws:iam/role:Role", "-deploy")["state"]["arn"]
     assert not allows(deploy_policy, "iam:CreatePolicyVersion", boundary)
@@ -228,7 +241,7 @@ def test_new_resources_are_named_by_the_stack_prefix(deploy_policy: str) -> None
 
 def test_the_feature_grants_are_there_with_every_feature_off(deploy_policy: str) -> None:
     # Turning a feature on from CI therefore never needs an administrator.
-    plain = program_for("prod").one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")
+    plain = program_for("prod").deploy_policy()
     features = {"OwnerTopics", "OwnerSubscriptions", "Alarms", "Dashboard", "LogMetricFilters",
                 "DescribeMetricFilters", "QueryDefinitions", "WebAcl", "Budget", "Function"}
 
@@ -236,4 +249,4 @@ def test_the_feature_grants_are_there_with_every_feature_off(deploy_policy: str)
         return [s for s in statements(policy) if s["Sid"] in features]
 
     assert len(granted(deploy_policy)) == len(features)
-    assert granted(plain["state"]["policy"]) == granted(deploy_policy)
+    assert granted(plain) == granted(deploy_policy)

@@ -39,8 +39,7 @@ def test_custom_domain_gets_a_us_east_1_certificate_and_aliases() -> None:
     assert cdn["viewerCertificate"]["acmCertificateArn"] == validation["certificateArn"]
     assert cdn["viewerCertificate"]["sslSupportMethod"] == "sni-only"
     assert program.outputs["siteUrl"] == "https://twin.example.com"
-    deploy = json.loads(program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")
-                        ["state"]["policy"])["Statement"]
+    deploy = json.loads(program.deploy_policy())["Statement"]
     dns = next(s for s in deploy if s["Sid"] == "Dns")
     assert dns["Resource"] == ["arn:aws:route53:::hostedzone/Z0MOCKZONE"]
 
@@ -76,7 +75,7 @@ def test_offline_model_gets_no_bedrock_access() -> None:
     actions = {a for s in json.loads(policy)["Statement"] for a in s["Action"]}
     assert not any(a.startswith("bedrock:") for a in actions)
     # The deploy role keeps only its eval grant, the same whatever the model id says.
-    deploy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    deploy = program.deploy_policy()
     assert {s["Sid"] for s in json.loads(deploy)["Statement"]
             if any(a.startswith("bedrock:") for a in s["Action"])} == {
         "EvalThroughProfiles", "EvalModelsThroughProfiles"}
@@ -109,9 +108,8 @@ def test_bedrock_grant_follows_the_model_id(model: str, expected: list[dict]) ->
     assert granted == expected
     # The deploy role's eval grant (eval.yml) does not follow the model id: the role may not
     # edit its own policy, so a model change must leave that policy as it is.
-    deploy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
-    baseline = program_for("test").one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")
-    assert deploy == baseline["state"]["policy"]
+    deploy = program.deploy_policy()
+    assert deploy == program_for("test").deploy_policy()
     variables = program.one("aws:lambda/function:Function")["state"]["environment"]["variables"]
     assert variables["TWIN_MODEL_ID"] == model
 
@@ -120,14 +118,12 @@ def test_state_bucket_and_secrets_key_are_granted_only_when_named() -> None:
     key = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-0123456789ab"
     program = program_for("test", **{"twin:stateBucket": "acme-pulumi-state",
                                      "twin:secretsKeyArn": key})
-    statements = json.loads(program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")
-                            ["state"]["policy"])["Statement"]
+    statements = json.loads(program.deploy_policy())["Statement"]
     by_sid = {s["Sid"]: s for s in statements}
     assert by_sid["StateObjects"]["Resource"] == ["arn:aws:s3:::acme-pulumi-state/.pulumi/*"]
     assert by_sid["SecretsKey"]["Resource"] == [key]
     plain = program_for("test")
-    plain_sids = {s["Sid"] for s in json.loads(plain.one(
-        "aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"])["Statement"]}
+    plain_sids = {s["Sid"] for s in json.loads(plain.deploy_policy())["Statement"]}
     assert not plain_sids & {"StateBucket", "StateObjects", "SecretsKey"}
 
 
@@ -147,7 +143,7 @@ def test_missing_account_config_is_named() -> None:
 
 def test_the_eval_grant_reaches_models_only_through_an_inference_profile_of_the_region() -> None:
     program = program_for("test")
-    deploy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    deploy = program.deploy_policy()
     bedrock = [s for s in json.loads(deploy)["Statement"]
                if any(a.startswith("bedrock:") for a in s["Action"])]
     profiles = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/*"
@@ -162,7 +158,7 @@ def test_the_eval_grant_reaches_models_only_through_an_inference_profile_of_the_
 
 def test_ci_can_look_the_zone_up_and_destroy_an_updated_boundary() -> None:
     program = program_for("prod", **DOMAIN)
-    deploy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    deploy = program.deploy_policy()
     by_sid = {s["Sid"]: s for s in json.loads(deploy)["Statement"]}
     # get_zone reads the zone's tags on every preview; the grant stays on that one zone.
     assert "route53:ListTagsForResource" in by_sid["Dns"]["Action"]

@@ -88,7 +88,7 @@ def test_the_function_touches_only_conversations_and_the_inbox(extra: dict) -> N
 
 def test_the_deploy_role_can_manage_the_topic_and_its_subscription() -> None:
     program = program_for("dev", **EMAIL)
-    policy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    policy = program.deploy_policy()
     topic = program.one("aws:sns/topic:Topic")["state"]["arn"]
     subscription = program.one("aws:sns/topicSubscription:TopicSubscription")["state"]["arn"]
     for action in ("sns:CreateTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes",
@@ -101,6 +101,5 @@ def test_the_deploy_role_can_manage_the_topic_and_its_subscription() -> None:
                    "sns:Unsubscribe"):
         assert allows(policy, action, subscription), action
     # The role is the same whether or not the email is set, so turning it on needs no admin.
-    assert policy == program_for("dev").one(
-        "aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    assert policy == program_for("dev").deploy_policy()
 

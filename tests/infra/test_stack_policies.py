@@ -141,7 +141,12 @@ def test_no_statement_grants_every_action(program: Program) -> None:
         assert "*" not in actions, name
         if statement["Effect"] == "Allow":
             assert not any(a.endswith(":*") for a in actions), (name, actions)
-    assert not program.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    # Attached policies are the deploy role's own, never one of AWS's broad managed policies.
+    own = {r["state"]["arn"] for r in program.of_type("aws:iam/policy:Policy")}
+    deploy = program.one("aws:iam/role:Role", "-deploy")["state"]["name"]
+    for attachment in program.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
+        assert attachment["state"]["policyArn"] in own
+        assert attachment["state"]["role"] == deploy
     for role in program.of_type("aws:iam/role:Role"):
         assert "managedPolicyArns" not in role["state"]
 
@@ -167,7 +172,7 @@ def test_function_role_has_exactly_the_permissions_it_needs(program: Program) ->
         "ListConversations": (["s3:ListBucket"], [memory], None),
         "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log}:*"], None),
     }
-    role = program.one("aws:iam/role:Role", "-function-role")["state"]
+    role = program.one("aws:iam/role:Role", "-fn-role")["state"]
     trust = statements(role["assumeRolePolicy"])
     assert trust == [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                       "Action": "sts:AssumeRole"}]
@@ -207,7 +212,7 @@ def test_deploy_role_trusts_only_this_repo_environment(program: Program) -> None
 
 
 def test_deploy_role_is_scoped_to_this_stack(program: Program) -> None:
-    policy = program.one("aws:iam/rolePolicy:RolePolicy", "-deploy-policy")["state"]["policy"]
+    policy = program.deploy_policy()
     boundary = program.one("aws:iam/policy:Policy", "-boundary")["state"]["arn"]
     role_arn = program.one("aws:iam/role:Role", "-deploy")["state"]["arn"]
     prefix = f"twin-{program.stack}-"
@@ -222,7 +227,9 @@ def test_deploy_role_is_scoped_to_this_stack(program: Program) -> None:
     assert by_sid["GrantOnlyWithinBoundary"]["Condition"] == {
         "StringEquals": {"iam:PermissionsBoundary": boundary}}
     assert by_sid["NeverChangeOwnPermissions"]["Effect"] == "Deny"
-    assert by_sid["NeverChangeOwnPermissions"]["Resource"] == [role_arn]
+    _, managed = program.role_policies("-deploy")
+    assert by_sid["NeverChangeOwnPermissions"]["Resource"] == [
+        role_arn, *(p["state"]["arn"] for p in managed)]
     assert "iam:PutRolePolicy" in by_sid["NeverChangeOwnPermissions"]["Action"]
     grants = {a for s in by_sid.values() if s["Effect"] == "Allow" for a in listed(s["Action"])}
     # It can neither write a new boundary nor attach or retarget policies.
@@ -324,8 +331,11 @@ def test_site_files_have_types_and_cache_rules(program: Program) -> None:
 def test_outputs_are_the_documented_ones(program: Program) -> None:
     assert set(program.outputs) == {"siteUrl", "apiUrl", "distributionId", "siteBucket",
                                     "memoryBucket", "functionName", "deployRoleArn",
-                                    "logGroupName"}
+                                    "logGroupName", "apiEndpoint", "embedOrigins"}
     assert program.outputs["siteUrl"] == "https://d1mock.cloudfront.net"
+    assert program.outputs["apiEndpoint"] == \
+        program.one("aws:apigatewayv2/api:Api")["state"]["apiEndpoint"]
+    assert program.outputs["embedOrigins"] == []
     assert program.outputs["apiUrl"] == "https://d1mock.cloudfront.net/api"
     assert program.outputs["memoryBucket"] == program.one(BUCKET, "-memory")["state"]["bucket"]
 

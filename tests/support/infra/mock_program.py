@@ -1,7 +1,8 @@
 """Run `__main__.py` under Pulumi's mock runtime for one stack and print what it registered.
 
-Usage: python tests/support/infra/mock_program.py <stack> [<JSON object of extra config>]
-(the extra config holds twin: and aws: keys).
+Usage: python tests/support/infra/mock_program.py <stack> [<JSON object of extra config>
+[<stack file>]] (the extra config holds twin: and aws: keys; the stack file, dev, test or prod,
+gives its Pulumi.<file>.yaml to a stack of another name, such as a long one).
 
 Config is built as the Pulumi CLI builds it: Pulumi.yaml defaults, then Pulumi.<stack>.yaml,
 then the extra values. The output is one JSON document: resources (type, name, inputs,
@@ -162,9 +163,9 @@ def _plain(value: object) -> object:
     return repr(value)
 
 
-def run(stack: str, extra: dict[str, str]) -> dict:
-    """Run the program for `stack` and return what it registered."""
-    config = stack_config(stack, extra)
+def run(stack: str, extra: dict[str, str], stack_file: str | None = None) -> dict:
+    """Run the program for `stack` (with `stack_file`'s config, default its own)."""
+    config = stack_config(stack_file or stack, extra)
     arguments = ArgumentCheck().install()
     mock = Mocks(config["aws:region"])
     monitor = RecordingMonitor(mock)
@@ -199,7 +200,7 @@ def run(stack: str, extra: dict[str, str]) -> dict:
 if __name__ == "__main__":
     extra_config = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     try:
-        result = run(sys.argv[1], extra_config)
+        result = run(sys.argv[1], extra_config, sys.argv[3] if len(sys.argv) > 3 else None)
     except pulumi.RunError as error:
         print(f"RunError: {error}", file=sys.stderr)
         sys.exit(3)

@@ -48,6 +48,20 @@ ALL_FEATURES = {
 }
 
 
+# The longest names the headroom tests try: 40 characters each for the stack, the state bucket
+# and the custom domain (its zone is the last two labels).
+LONG_STACK = "customer-facing-production-eu-west-1-xyz"
+LONG_NAMES = {
+    "twin:stateBucket": "acme-corporation-pulumi-state-eu-west-1a",
+    "twin:domain": "digital-twin.careers.ada-marlowe-dev.com",
+    "twin:hostedZone": "ada-marlowe-dev.com",
+}
+
+
+# The deploy role's managed policies, named <prefix>-deploy-<area>, in the program's order.
+AREA_ORDER = ("storage", "delivery", "runtime", "monitoring")
+
+
 class Program:
     """The recorded run: resources and outputs, with helpers for policy-style assertions."""
 
@@ -79,12 +93,35 @@ class Program:
     def by_urn(self, urn: str) -> dict:
         return next(r for r in self.resources if r["urn"] == urn)
 
+    def role_policies(self, role_suffix: str) -> tuple[list[dict], list[dict]]:
+        """A role's inline policies and the managed policies attached to it."""
+        role = self.one("aws:iam/role:Role", role_suffix)["state"]
+        inline = [r for r in self.of_type("aws:iam/rolePolicy:RolePolicy")
+                  if r["state"]["role"] == role["name"]]
+        attached = {r["state"]["policyArn"]
+                    for r in self.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                    if r["state"]["role"] == role["name"]}
+        # In the program's order (storage, delivery, runtime, monitoring), as the Deny names them.
+        managed = [r for r in self.of_type("aws:iam/policy:Policy")
+                   if r["state"]["arn"] in attached]
+        managed.sort(key=lambda r: AREA_ORDER.index(r["name"].rsplit("-", 1)[-1]))
+        assert len(managed) == len(attached), "an attached policy the program did not create"
+        return inline, managed
 
-def run_program(stack: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    def deploy_policy(self) -> str:
+        """Every statement the deploy role holds, inline and attached, as one policy document."""
+        inline, managed = self.role_policies("-deploy")
+        found = [s for r in inline + managed for s in json.loads(r["state"]["policy"])["Statement"]]
+        return json.dumps({"Version": "2012-10-17", "Statement": found})
+
+
+def run_program(stack: str, extra: dict[str, str] | None = None,
+                stack_file: str | None = None) -> subprocess.CompletedProcess:
     """Run the program for a stack in a fresh interpreter (the runtime keeps global state)."""
     config = {**ACCOUNT_CONFIG, **(extra or {})}
     return subprocess.run(
-        [sys.executable, str(HERE / "mock_program.py"), stack, json.dumps(config)],
+        [sys.executable, str(HERE / "mock_program.py"), stack, json.dumps(config),
+         *([stack_file] if stack_file else [])],
         capture_output=True, text=True, timeout=300, check=False,
     )
 
@@ -95,17 +132,20 @@ _runs: dict[tuple, Future] = {}
 _pool = ThreadPoolExecutor(max_workers=3)
 
 
-def start(stack: str, **extra: str) -> tuple:
+def start(stack: str, stack_file: str | None = None, **extra: str) -> tuple:
     """Begin a run in the background (once per stack and config); return its key."""
-    key = (stack, tuple(sorted(extra.items())))
+    key = (stack, stack_file, tuple(sorted(extra.items())))
     if key not in _runs:
-        _runs[key] = _pool.submit(run_program, stack, extra)
+        _runs[key] = _pool.submit(run_program, stack, extra, stack_file)
     return key
 
 
-def program_for(stack: str, **extra: str) -> Program:
-    """The recorded run for a stack (and extra config), computed once per test session."""
-    key = start(stack, **extra)
+def program_for(stack: str, stack_file: str | None = None, **extra: str) -> Program:
+    """The recorded run for a stack (and extra config), computed once per test session.
+
+    `stack_file` names the Pulumi.<file>.yaml a stack of another name (a long one) reads.
+    """
+    key = start(stack, stack_file, **extra)
     if key not in _cache:
         result = _runs[key].result()
         assert result.returncode == 0, result.stderr[-3000:]

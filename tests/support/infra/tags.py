@@ -19,6 +19,7 @@ UNTAGGABLE = {
     "aws:s3/bucketVersioning:BucketVersioning",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketPolicy:BucketPolicy", "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:cloudfront/originAccessControl:OriginAccessControl",
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
     "aws:apigatewayv2/integration:Integration", "aws:apigatewayv2/route:Route",
