@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 import click
 
 from twin.bootstrap import bootstrap
+from twin.doctor import doctor
 from twin.groups import InOrder
 from twin.inbox.commands import inbox
 from twin.persona.commands import persona
+from twin.smoke import smoke
 
 if TYPE_CHECKING:  # imported when a command runs, so `twin --help` starts at once
     from api.config import Config
@@ -21,7 +23,8 @@ if TYPE_CHECKING:  # imported when a command runs, so `twin --help` starts at on
 @click.group(cls=InOrder, context_settings={"help_option_names": ["-h", "--help"]},
              epilog="Each command has its own --help, with examples.")
 def cli() -> None:
-    """Your AI twin: run it locally, read what visitors left, shape its persona, prepare AWS."""
+    """Your AI twin: run it locally, read what visitors left, shape its persona, prepare AWS,
+    check it before and after a deploy."""
 
 
 @cli.command(epilog="""\b
@@ -72,6 +75,8 @@ def usable_model(config: Config) -> Config:
 cli.add_command(inbox)
 cli.add_command(persona)
 cli.add_command(bootstrap)
+cli.add_command(doctor)  # before the first deploy
+cli.add_command(smoke)  # after each deploy
 
 
 def main(argv: Sequence[str] | None = None) -> int:

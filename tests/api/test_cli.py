@@ -12,7 +12,7 @@ from api.config import Config
 from twin.cli import main, usable_model
 
 REPO = Path(__file__).resolve().parents[2]
-COMMANDS = ("run", "inbox", "persona", "bootstrap")
+COMMANDS = ("run", "inbox", "persona", "bootstrap", "doctor", "smoke")
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -36,7 +36,8 @@ def test_commands_are_listed_in_the_order_an_owner_meets_them(group, commands, c
 
 @pytest.mark.parametrize("command", [
     ["run"], ["inbox"], ["inbox", "list"], ["inbox", "answer"], ["inbox", "stats"], ["persona"],
-    ["persona", "init"], ["persona", "check"], ["persona", "prompt"], ["bootstrap"],
+    ["persona", "init"], ["persona", "check"], ["persona", "prompt"], ["bootstrap"], ["doctor"],
+    ["smoke"],
 ])
 def test_every_command_has_help(command, capsys):
     assert main([*command, "--help"]) == 0
@@ -45,7 +46,7 @@ def test_every_command_has_help(command, capsys):
     assert len(out.split("\n\n")[1].strip()) > 20  # a sentence saying what it does
 
 
-@pytest.mark.parametrize("group", ["run", "inbox", "persona", "bootstrap"])
+@pytest.mark.parametrize("group", ["run", "inbox", "persona", "bootstrap", "doctor", "smoke"])
 def test_each_command_shows_examples(group, capsys):
     assert main([group, "--help"]) == 0
     examples = capsys.readouterr().out.split("examples:")[1]

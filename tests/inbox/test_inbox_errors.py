@@ -11,7 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from tests.support.inbox_samples import BUCKET, fill_bucket, sample_entries, twin_inbox
-from twin.inbox import sources
+from twin import stack as twin_stack
 
 
 def one_line(err: str) -> str:
@@ -114,7 +114,7 @@ def test_stack_pulumi_takes_too_long(monkeypatch, inbox_cli):
     def slow(*args, **kwargs):
         raise subprocess.TimeoutExpired(args[0], kwargs["timeout"])
 
-    monkeypatch.setattr(sources.subprocess, "run", slow)
+    monkeypatch.setattr(twin_stack.subprocess, "run", slow)
     code, _, err = inbox_cli("--stack", "dev")
     assert code == 1 and "pulumi did not answer" in one_line(err)
 

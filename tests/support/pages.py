@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import Flask
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
@@ -34,9 +35,9 @@ class LocalServer:
 
 
 @contextmanager
-def running(config: Config) -> Iterator[LocalServer]:
-    """Serve create_local_app(config) from a thread on 127.0.0.1, port chosen by the OS."""
-    server = make_server("127.0.0.1", 0, create_local_app(config), threaded=True)
+def running(config: Config, app: Flask | None = None) -> Iterator[LocalServer]:
+    """Serve create_local_app(config) (or `app`, built from it) from a thread on 127.0.0.1."""
+    server = make_server("127.0.0.1", 0, app or create_local_app(config), threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:

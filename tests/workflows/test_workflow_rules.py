@@ -139,6 +139,43 @@ def test_deploy_tests_then_assumes_the_role_then_deploys_then_refreshes_the_cdn(
     assert "siteUrl" in steps(job)[summary]["run"]
 
 
+def run_smoke_step(script: str, tmp_path: Path, status: int) -> tuple[int, str]:
+    """Run the smoke step under `bash -e` (GitHub's default) with a twin that exits `status`."""
+    twin = tmp_path / ".venv" / "bin" / "twin"
+    twin.parent.mkdir(parents=True, exist_ok=True)
+    twin.write_text(f'#!/bin/sh\necho "ok page"\necho "FAIL chat: answered 502"\nexit {status}\n')
+    twin.chmod(0o755)
+    summary = tmp_path / "summary.md"
+    summary.write_text("")
+    result = subprocess.run(
+        ["bash", "-e", "-c", script],
+        env={"STACK": "dev", "GITHUB_STEP_SUMMARY": str(summary), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False,
+    )
+    return result.returncode, summary.read_text()
+
+
+def test_deploy_smoke_tests_the_stack_and_fails_the_job_on_a_failed_check(workflows, tmp_path):
+    [job] = workflows["deploy.yml"]["jobs"].values()
+    up = index_of(job, lambda s: runs(s, 'pulumi up --stack "$STACK" --yes'))
+    invalidate = index_of(job, lambda s: runs(s, "cloudfront create-invalidation"))
+    smoke = index_of(job, lambda s: runs(s, "twin smoke --stack"))
+    assert up < invalidate < smoke
+    step = steps(job)[smoke]
+    assert step["shell"] == "bash"
+    # Without pipefail, `twin smoke | tee` would report tee's success and hide a failure.
+    assert "set -o pipefail" in step["run"]
+    status, summary = run_smoke_step(step["run"], tmp_path, 1)
+    assert status == 1
+    assert "ok page\nFAIL chat: answered 502\n" in summary
+    assert summary.startswith("### Smoke test") and summary.rstrip().endswith("```")
+    status, summary = run_smoke_step(step["run"], tmp_path, 0)
+    assert status == 0 and "FAIL chat" in summary
+    # The guard itself: the same pipeline without pipefail passes, which is the trap.
+    unguarded = step["run"].replace("set -o pipefail", "")
+    assert run_smoke_step(unguarded, tmp_path, 1)[0] == 0
+
+
 def step_output(script: str, stack_file: str, tmp_path: Path) -> str:
     """Run a step that reads Pulumi.dev.yaml and return what it writes to GITHUB_OUTPUT."""
     (tmp_path / "Pulumi.dev.yaml").write_text(stack_file)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +16,6 @@ from .conversations import BucketConversations, Conversations, FolderConversatio
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 _SINCE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 _SESSION = re.compile(r"^[0-9a-f-]{1,36}$")
@@ -39,26 +37,16 @@ def parse_since(text: str) -> timedelta:
 
 def stack_bucket(stack: str) -> str:
     """The stack's memory bucket, from `pulumi stack output memoryBucket --stack <stack>`."""
-    command = ["pulumi", "stack", "output", "memoryBucket", "--stack", stack]
+    from twin.stack import StackError, run_pulumi
+
     try:
-        result = subprocess.run(  # noqa: S603 - fixed program, the stack name is one argument
-            command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False
-        )
-    except FileNotFoundError:
-        raise CommandError(
-            "the pulumi CLI is not installed here; pass --bucket NAME instead "
-            "(the stack's memoryBucket output)"
-        ) from None
-    except subprocess.TimeoutExpired:
-        raise CommandError(f"pulumi did not answer within 120 s for stack {stack!r}") from None
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    if result.returncode != 0:
-        why = lines[-1].strip() if lines else f"exit status {result.returncode}"
-        raise CommandError(f"pulumi could not read memoryBucket of stack {stack!r}: {why}")
-    bucket = result.stdout.strip()
-    if not bucket:
+        bucket = run_pulumi(stack, ["stack", "output", "memoryBucket"], "memoryBucket",
+                            "pass --bucket NAME instead (the stack's memoryBucket output)")
+    except StackError as error:
+        raise CommandError(str(error)) from None
+    if not bucket.strip():
         raise CommandError(f"stack {stack!r} has no memoryBucket output (deploy it first)")
-    return bucket
+    return bucket.strip()
 
 
 @dataclass
