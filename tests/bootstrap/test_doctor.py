@@ -156,3 +156,27 @@ def test_json_output_has_the_documented_shape(bootstrapped, capsys, monkeypatch)
     assert found["model"]["ok"] and found["state-bucket"]["ok"]
     assert found["pulumi-cli"]["ok"] is False
     assert found["pulumi-cli"]["detail"].startswith("the Pulumi CLI is not on PATH")
+
+
+def test_a_stack_s_config_gives_the_region_and_model(bootstrapped, tmp_path, monkeypatch,
+                                                      capsys) -> None:
+    # `pulumi config --json` prints {"key": {"value", "secret"}}; the model here is the wrong
+    # geography for the region, which the doctor finds without calling Bedrock.
+    config = {"aws:region": {"value": REGION, "secret": False},
+              "twin:modelId": {"value": "apac.amazon.nova-micro-v1:0", "secret": False},
+              "twin:originSecret": {"value": "[secret]", "secret": True}}
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    pulumi = folder / "pulumi"
+    pulumi.write_text(f"#!/bin/sh\necho \"$@\" >> '{tmp_path}/args'\n"
+                      f"[ \"$1\" = version ] && echo v{SDK} && exit 0\n"
+                      f"echo '{json.dumps(config)}'\n")
+    pulumi.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+    assert main(["doctor", "--stack", "prod"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "ok region: eu-west-1" in lines
+    assert any(x.startswith("FAIL model: twin:modelId uses the 'apac.' inference profile, which "
+                            "does not serve eu-west-1") for x in lines), lines
+    assert f"ok pulumi-cli: CLI {SDK}, SDK {SDK}" in lines
+    assert "config --json --stack prod" in (tmp_path / "args").read_text()
