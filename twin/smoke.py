@@ -62,6 +62,8 @@ class Answer:
 
 def checked_url(url: str) -> str:
     """The URL without a trailing slash; https, or http on a loopback address only."""
+    if url != one_line(url, limit=2000):
+        raise SmokeError(f"{one_line(url)} is not an address (spaces or control characters)")
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SmokeError(f"{one_line(url)} is not an http(s) address")

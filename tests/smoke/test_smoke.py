@@ -15,7 +15,7 @@ import pytest
 from flask import Flask, Response, request
 
 from api.config import Config
-from api.errors import MemoryUnavailable, ModelError, error_response
+from api.errors import MemoryUnavailable, ModelError, NotFound, error_response
 from tests.support.pages import LocalServer, running
 from twin.cli import main
 from twin.server import create_local_app
@@ -144,6 +144,14 @@ def test_a_delete_that_fails_is_reported(serve) -> None:
     assert lines[3].startswith("FAIL delete: answered 503 memory_unavailable where 204 was due")
 
 
+def test_embed_js_missing_is_reported(serve) -> None:
+    site = serve(answer_on("GET", "/embed.js", NotFound()))
+    status, lines = smoke("--url", site.url, "--embed")
+    assert status == 1
+    assert lines[-1] == (f"FAIL embed: {site.url}/embed.js answered 404 application/json: the "
+                         "site's files are incomplete; run pulumi up again")
+
+
 def test_an_api_url_that_answers_200_where_403_is_due(serve) -> None:
     site = serve()
     unguarded = serve()  # no origin secret: it answers anyone
@@ -163,11 +171,12 @@ def test_frame_ancestors_is_read_as_a_whole_directive_name() -> None:
 
 
 @pytest.mark.parametrize("url", ["http://twin.example.com", "ftp://127.0.0.1", "twin.example.com",
-                                 "http://10.0.0.1:8000"])
+                                 "http://10.0.0.1:8000", "https://twin.example.com/\x1b[2J"])
 def test_plain_http_is_only_for_loopback(url, capsys) -> None:
     assert main(["smoke", "--url", url]) == 1
     err = capsys.readouterr().err
     assert err.startswith("twin smoke: ") and len(err.strip().splitlines()) == 1
+    assert err.strip().isprintable()
 
 
 def test_no_answer_is_a_failed_check_not_a_traceback(capsys) -> None:
