@@ -101,7 +101,8 @@ class ChatService:
             "timestamp": utc_now(),
             "message_id": message_id,
         }
-        saved_conversation = self.store.append_turn(session_id, (user, answer), self.max_turns)
+        saved_conversation = self.store.append_turn(session_id, (user, answer), self.max_turns,
+                                                    existed=conversation is not None)
         # A concurrent retry of the same turn may have been saved first: answer with what is stored.
         stored = stored_reply(saved_conversation, message_id)
         return TurnResult(stored["content"] if stored else reply_text, reply, conversation is None)

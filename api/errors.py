@@ -54,6 +54,13 @@ class ConversationLimit(ApiError):
     message = "This conversation has reached its length limit. Start a new conversation."
 
 
+class ConversationDeleted(ApiError):
+    """A turn was under way when its conversation was deleted: nothing of it was saved."""
+
+    status, code = 410, "conversation_deleted"
+    message = "This conversation was deleted. Start a new conversation."
+
+
 class PayloadTooLarge(ApiError):
     status, code, message = 413, "payload_too_large", "The request body is too large."
 
