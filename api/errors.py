@@ -99,6 +99,13 @@ class ContactUnavailable(ApiError):
     message = "Your details could not be saved just now. Please try again in a moment."
 
 
+class InboxFull(ApiError):
+    """The day's cap on inbox entries of this kind is reached; nothing was kept."""
+
+    status, code = 503, "inbox_full"
+    message = "The twin cannot take more messages today. Please try again tomorrow."
+
+
 class ConversationBusy(ApiError):
     """Too many concurrent writes to one conversation; nothing of this turn was saved."""
 

@@ -121,7 +121,9 @@ def openapi_spec(max_message_chars: int) -> dict[str, Any]:
                 ("201", _json(_object({"status": {"const": "received"}}), "Received.")),
                 ["400", "413", "415", "503"],
                 notes={"503": "contact_unavailable: the details could not be saved just now; "
-                              "nothing was kept; try again after Retry-After."},
+                              "nothing was kept; try again after Retry-After. inbox_full: the "
+                              "day's cap on contacts (TWIN_INBOX_DAILY_CAP) is reached; nothing "
+                              "was kept; Retry-After counts the seconds to midnight UTC."},
                 body=_object({"email": {**text(MAX_EMAIL_CHARS), "format": "email"},
                               "name": text(MAX_NAME_CHARS), "message": message,
                               "session_id": UUID,

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import BadRequest
+from .errors import BadRequest, InboxFull
 from .inbox import new_entry
 from .models import ToolSpec
 from .notify import Notifier
@@ -103,6 +103,9 @@ class TurnTools:
                 "Record only an email address the visitor wrote; ask them for it first.")
         try:
             result = self.record(kind, fields)
+        except InboxFull:
+            raise ToolInputError("The inbox takes no more of these today; tell the visitor to "
+                                 "try again tomorrow.") from None
         except Exception:
             # Storage failing must not cost the visitor their answer: the model is told instead.
             log.exception("inbox entry not recorded")

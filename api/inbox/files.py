@@ -64,6 +64,32 @@ class FileInbox:
         with oserror_as_503():
             (self.root / key).unlink(missing_ok=True)
 
+    def has(self, key: str) -> bool:
+        with oserror_as_503():
+            return (self.root / key).is_file()
+
+    def markers(self, prefix: str) -> list[str]:
+        folder, _, start = prefix.rpartition("/")
+        with oserror_as_503():
+            if not (self.root / folder).is_dir():
+                return []
+            return sorted(f"{folder}/{p.name}" for p in (self.root / folder).iterdir()
+                          if p.name.startswith(start))
+
+    def release_all(self, keys: list[str]) -> None:
+        for key in keys:
+            self.release(key)
+
+    def count_since(self, kind: str, since: datetime, limit: int) -> int:
+        folder = self.root / "inbox" / FOLDERS[kind]
+        with oserror_as_503():
+            if not folder.is_dir():
+                return 0
+            # Names sort newest first; only names are read, never an entry.
+            names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
+        recent = (n for n in names if key_time(f"inbox/{FOLDERS[kind]}/{n}") >= since)
+        return sum(1 for _ in zip(range(limit), recent, strict=False))
+
     def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
         folder = self.root / "inbox" / FOLDERS[kind]
         if not folder.is_dir():
