@@ -48,7 +48,7 @@ _SCHEME = re.compile(r"(?i)\b(h)(tt)(ps?)(?=:)")
 
 def printable(value: Any) -> str:
     """`value` on one line: controls removed, whitespace runs made one space, and anything
-    still not printable shown as its code point (<U+2028>)."""
+    still not printable shown as its code point (<U+00AD>)."""
     text = " ".join(strip_controls(str(value)).split())
     return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)
 
@@ -159,7 +159,8 @@ class Notifier:
         extra = {"event": f"{kind}_notice"}
         key = full_key(kind, day)
         try:
-            if not self.inbox.claim(key):
+            # A read first: a flood past the cap then costs no write per refused request.
+            if self.inbox.has(key) or not self.inbox.claim(key):
                 return
             self._send(FULL_SUBJECT, full_text(kind, self.daily_cap, self.where),
                        f"the daily cap of {self.daily_cap} {FOLDERS[kind]} was reached", extra)

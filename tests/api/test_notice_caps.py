@@ -210,3 +210,20 @@ def test_the_cap_counts_from_the_keys_alone(s3):
     assert s3.calls.get("get_object", 0) == gets
     assert boto3.client("s3", region_name="us-east-1").list_objects_v2(
         Bucket=BUCKET, Prefix="inbox/contacts/")["KeyCount"] == 5
+
+
+def test_a_flood_past_the_daily_cap_costs_no_writes(s3):
+    mailbox = Mailbox()
+    owner = notifier(S3Inbox(s3, BUCKET), mailbox, daily_cap=2)
+    from api.errors import InboxFull
+
+    for n in range(2):
+        owner.record(contact(f"v{n}@acme.example", NOON))
+    with pytest.raises(InboxFull):  # the first refused: the owner is told
+        owner.record(contact("third@acme.example", NOON))
+    assert mailbox.sent[-1]["Subject"] == "Twin: the inbox is full for today"
+    before = writes(s3)
+    for n in range(5):
+        with pytest.raises(InboxFull):
+            owner.record(contact(f"flood{n}@spam.example", NOON))
+    assert writes(s3) == before
