@@ -94,7 +94,7 @@ def build_notifier(config: Config, inbox: Inbox, sns_client: Any = None) -> Noti
     where = f"--bucket {config.memory_bucket}" if config.memory_bucket else (
         f"--dir {config.memory_dir}")
     return Notifier(inbox, topic_arn=config.notify_topic_arn, connect_sns=connect_sns,
-                    where=where)
+                    where=where, daily_cap=config.inbox_daily_cap)
 
 
 def create_app(

@@ -12,6 +12,7 @@ from .models import Model, Reply
 from .notify import Notifier
 from .persona import Persona
 from .prompt import build_system_prompt
+from .text import strip_controls
 from .tools import TurnTools
 
 
@@ -87,9 +88,12 @@ class ChatService:
                           message_id=message_id, visitor_text=written)
         reply = self.model.reply(system, window, tools)
         # Only text is kept: tool calls and their results never reach the record or the visitor.
-        if not reply.text and not tools.done:
+        # What the model wrote is shown later in the owner's terminal too: controls (an escape
+        # sequence, a bell), bidi and zero-width characters are removed before it is stored.
+        written_reply = strip_controls(reply.text or "").strip()
+        if not written_reply and not tools.done:
             raise ModelError()  # nothing to show and nothing done: the visitor may retry
-        reply_text = reply.text or self.fallback(tools)
+        reply_text = written_reply or self.fallback(tools)
         user: Message = {**question, "timestamp": utc_now(), "message_id": message_id}
         answer: Message = {
             "role": "assistant",
@@ -97,7 +101,8 @@ class ChatService:
             "timestamp": utc_now(),
             "message_id": message_id,
         }
-        saved_conversation = self.store.append_turn(session_id, (user, answer), self.max_turns)
+        saved_conversation = self.store.append_turn(session_id, (user, answer), self.max_turns,
+                                                    existed=conversation is not None)
         # A concurrent retry of the same turn may have been saved first: answer with what is stored.
         stored = stored_reply(saved_conversation, message_id)
         return TurnResult(stored["content"] if stored else reply_text, reply, conversation is None)

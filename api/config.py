@@ -14,6 +14,9 @@ OFFLINE_MODEL = "offline"
 # The example persona, beside the code; on Lambda TWIN_PERSONA names the compiled one.
 DEFAULT_PERSONA = Path(__file__).resolve().parent.parent / "personas" / "example"
 MAX_BODY_BYTES = 64 * 1024
+# Inbox entries kept per kind (contacts, questions) and UTC day; past it, visitors are told to
+# come back tomorrow and the owner gets one notice. Bounds what a bot can store.
+INBOX_DAILY_CAP = 200
 SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 
 
@@ -51,6 +54,7 @@ class Config:
     max_body_bytes: int = MAX_BODY_BYTES
     retention_days: int = 7
     notify_topic_arn: str | None = None
+    inbox_daily_cap: int = INBOX_DAILY_CAP
     # Set on AWS: CloudFront sends it, so a request without it did not come through CloudFront.
     origin_secret: str | None = field(default=None, repr=False)
 
@@ -86,6 +90,7 @@ class Config:
             max_tokens=_int(env, "TWIN_MAX_TOKENS", 1000, 16, 10000),
             retention_days=_int(env, "TWIN_RETENTION_DAYS", 7, 1, 3650),
             notify_topic_arn=topic,
+            inbox_daily_cap=_int(env, "TWIN_INBOX_DAILY_CAP", INBOX_DAILY_CAP, 1, 100_000),
             embed_origins=embed_origins,
             origin_secret=env.get("TWIN_ORIGIN_SECRET", "").strip() or None,
         )

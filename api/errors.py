@@ -54,6 +54,13 @@ class ConversationLimit(ApiError):
     message = "This conversation has reached its length limit. Start a new conversation."
 
 
+class ConversationDeleted(ApiError):
+    """A turn was under way when its conversation was deleted: nothing of it was saved."""
+
+    status, code = 410, "conversation_deleted"
+    message = "This conversation was deleted. Start a new conversation."
+
+
 class PayloadTooLarge(ApiError):
     status, code, message = 413, "payload_too_large", "The request body is too large."
 
@@ -90,6 +97,13 @@ class ContactUnavailable(ApiError):
 
     status, code = 503, "contact_unavailable"
     message = "Your details could not be saved just now. Please try again in a moment."
+
+
+class InboxFull(ApiError):
+    """The day's cap on inbox entries of this kind is reached; nothing was kept."""
+
+    status, code = 503, "inbox_full"
+    message = "The twin cannot take more messages today. Please try again tomorrow."
 
 
 class ConversationBusy(ApiError):

@@ -42,6 +42,31 @@ def _unusable_event(context: Any, reason: str) -> dict[str, Any]:
     }
 
 
+def _utf8(text: Any) -> bytes:
+    # "surrogatepass": a lone surrogate becomes bytes that are not UTF-8, which the app then
+    # refuses as it would any such body (400), instead of aws-wsgi failing to encode it.
+    return str(text).encode("utf-8", "surrogatepass")
+
+
+def as_wsgi_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as aws-wsgi can pass any of it on: what a client sent reaches the app as bytes.
+
+    aws-wsgi encodes the body and the query as strict UTF-8 and reads `queryStringParameters`
+    as a key, so a lone surrogate or an event without that key would raise before the app ran.
+    """
+    body = event.get("body")
+    if isinstance(body, str) and not event.get("isBase64Encoded"):
+        body = _utf8(body)
+    query = event.get("queryStringParameters")
+    query = ({_utf8(k): _utf8(v) for k, v in query.items()} if isinstance(query, dict)
+             else None)
+    # WSGI carries the path as UTF-8 bytes spelled in latin-1, as a real server would pass it;
+    # aws-wsgi hands API Gateway's text on as is, and a path such as /api/conversation/Ā
+    # would then fail inside Werkzeug instead of getting its 404 or 400.
+    path = _utf8(event["path"]).decode("latin-1")
+    return {**event, "path": path, "body": body, "queryStringParameters": query}
+
+
 def handler(event: Any, context: Any) -> dict[str, Any]:
     """Answer one API Gateway (payload format 1.0) request."""
     if not isinstance(event, dict) or "httpMethod" not in event or "path" not in event:
@@ -51,11 +76,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
             f"expected an API Gateway payload format 1.0 event (got version {version!r}); "
             "set payload_format_version='1.0' on the integration",
         )
-    # WSGI carries the path as UTF-8 bytes spelled in latin-1, as a real server would pass it;
-    # aws-wsgi hands API Gateway's text on as is, and a path such as /api/conversation/Ā
-    # would then fail inside Werkzeug instead of getting its 404 or 400.
-    path = str(event["path"]).encode("utf-8", "surrogatepass").decode("latin-1")
-    response = awsgi.response(get_app(), {**event, "path": path}, context)
+    response = awsgi.response(get_app(), as_wsgi_event(event), context)
     response["statusCode"] = int(response["statusCode"])
     return response
 

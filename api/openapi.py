@@ -23,12 +23,14 @@ ERRORS = {
     "403": "TWIN_ORIGIN_SECRET is set and the request did not come through CloudFront.",
     "404": "No such conversation.",
     "409": "The conversation reached its length limit.",
+    "410": "conversation_deleted: the conversation was deleted while this turn was under way; "
+           "nothing was saved. A later turn with the same session_id starts a new conversation.",
     "413": "The body is over 64 KiB.",
     "415": "The body is not sent as application/json.",
     "429": "The model is throttled; try again after Retry-After.",
     "502": "The model refused the request.",
-    "503": "The model or the conversation store is unreachable, or the conversation is busy; "
-           "nothing was saved; try again after Retry-After.",
+    "503": "The model or the conversation store is unreachable or failing, or the conversation "
+           "is busy; nothing was saved; try again after Retry-After.",
 }
 
 
@@ -104,7 +106,7 @@ def openapi_spec(max_message_chars: int) -> dict[str, Any]:
                 "Ask the twin; a repeated message_id returns the saved reply.",
                 ("200", _json(_object({"response": {"type": "string"}, "session_id": UUID,
                                        "message_id": UUID}), "The twin's reply.")),
-                ["400", "409", "413", "415", "429", "502", "503"],
+                ["400", "409", "410", "413", "415", "429", "502", "503"],
                 body=_object({"message": message, "session_id": UUID, "message_id": UUID},
                              required=["message"]))},
             "/api/conversation/{session_id}": {
@@ -119,7 +121,9 @@ def openapi_spec(max_message_chars: int) -> dict[str, Any]:
                 ("201", _json(_object({"status": {"const": "received"}}), "Received.")),
                 ["400", "413", "415", "503"],
                 notes={"503": "contact_unavailable: the details could not be saved just now; "
-                              "nothing was kept; try again after Retry-After."},
+                              "nothing was kept; try again after Retry-After. inbox_full: the "
+                              "day's cap on contacts (TWIN_INBOX_DAILY_CAP) is reached; nothing "
+                              "was kept; Retry-After counts the seconds to midnight UTC."},
                 body=_object({"email": {**text(MAX_EMAIL_CHARS), "format": "email"},
                               "name": text(MAX_NAME_CHARS), "message": message,
                               "session_id": UUID,

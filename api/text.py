@@ -2,7 +2,8 @@
 
 The offline model matches questions with `terms`, `twin persona check` compares facts with
 `words`, the offline model and `twin persona init` find addresses with `EMAIL_IN_TEXT`, and the
-API checks a whole address with `EMAIL`.
+API checks a whole address with `EMAIL` and compares two with `same_address`. `strip_controls`
+removes the characters that can hide or reorder text on a screen.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ _STOPWORD_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
-# The domain of an address: labels of letters, digits and inner hyphens, then a top-level name.
-_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+# The domain of an address: labels of letters, digits and inner hyphens, then a top-level name,
+# which is letters or an internationalised name in its ASCII form ("xn--p1ai" for .рф).
+_DOMAIN = (r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+           r"(?:[A-Za-z]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{1,59})")
 # A whole value may use every character RFC 5322 allows in a local part; deliverability is the
 # owner's to find out, this only keeps out what cannot be an address.
 # RFC 5321 caps a whole address at 254 characters.
@@ -33,7 +36,31 @@ EMAIL = re.compile(
 # address at all is better than a shorter one the visitor never wrote.
 EMAIL_IN_TEXT = re.compile(
     rf"(?<![\w.%+&-])(?<!\w')"
-    rf"[A-Za-z0-9._%+-](?:[A-Za-z0-9._%+&'-]{{0,62}}[A-Za-z0-9._%+-])?@{_DOMAIN}")
+    rf"[A-Za-z0-9._%+-](?:[A-Za-z0-9._%+&'-]{{0,62}}[A-Za-z0-9._%+-])?@{_DOMAIN}"
+    r"(?![\w-])")  # nor end inside a longer word: "ada@example.comx" is no address
+
+# What can hide, reorder or act on text where it is shown: C0 controls but tab and line feed,
+# DEL, C1 controls, bidi embeddings, overrides and isolates, zero-width characters and marks,
+# the word joiner and the byte-order mark.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control, bidi and zero-width characters; line feeds and tabs are kept."""
+    return _CONTROLS.sub("", text)
+
+
+def same_address(a: str, b: str) -> bool:
+    """Whether two whole addresses are one: the local part exactly, the domain in any case.
+
+    Only ASCII letters are lowered (addresses here are ASCII): case-folding would make
+    "straße" and "strasse" one address, and they are two.
+    """
+    local_a, _, domain_a = a.rpartition("@")
+    local_b, _, domain_b = b.rpartition("@")
+    return (local_a == local_b and domain_a.isascii() and domain_b.isascii()
+            and domain_a.lower() == domain_b.lower())
 
 
 def words(text: str) -> list[str]:

@@ -6,10 +6,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import BadRequest
+from .errors import BadRequest, InboxFull
 from .inbox import new_entry
 from .models import ToolSpec
 from .notify import Notifier
+from .text import EMAIL_IN_TEXT, same_address
 from .validation import MAX_NAME_CHARS, check_email, check_text
 
 log = logging.getLogger("twin")
@@ -97,17 +98,28 @@ class TurnTools:
                 raise ToolInputError(f"There is no tool named {name!r}.")
         except BadRequest as exc:
             raise ToolInputError(exc.message) from None
-        if kind == "contact" and fields["email"].casefold() not in self.visitor_text.casefold():
+        if kind == "contact" and not self.visitor_wrote(fields["email"]):
             raise ToolInputError(
                 "Record only an email address the visitor wrote; ask them for it first.")
         try:
             result = self.record(kind, fields)
+        except InboxFull:
+            raise ToolInputError("The inbox takes no more of these today; tell the visitor to "
+                                 "try again tomorrow.") from None
         except Exception:
             # Storage failing must not cost the visitor their answer: the model is told instead.
             log.exception("inbox entry not recorded")
             raise ToolInputError("This could not be recorded just now.") from None
         self.done.add(kind)
         return result
+
+    def visitor_wrote(self, email: str) -> bool:
+        """Whether `email` is one of the whole addresses in the visitor's text.
+
+        Never a substring test: "smith@example.com" is not in "jsmith@example.com.au".
+        """
+        return any(same_address(email, written)
+                   for written in EMAIL_IN_TEXT.findall(self.visitor_text))
 
     def record(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Store an entry once per turn and tell the owner; returns what the model is told."""

@@ -1,6 +1,11 @@
 """Checks on what a visitor sends, before anything is stored or the model is called.
 
 The same checks hold for what the model passes to a tool, so this module needs no web layer.
+Visitor text is hostile wherever it is shown later (the owner's terminal, a notice, a CSV), so
+one rule holds for every field (docs/architecture.md, "Visitor text"): line ends become "\n";
+characters nobody types (C0 controls but tab and line feed, DEL, C1 controls, bidi overrides and
+isolates) are refused with 400; invisible ones a keyboard or a paste may add (zero-width
+characters, the byte-order mark) are removed.
 """
 
 from __future__ import annotations
@@ -12,12 +17,28 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .errors import BadRequest, InvalidSession, PayloadTooLarge, UnsupportedMediaType
-from .text import EMAIL
+from .text import EMAIL, strip_controls
 
 MAX_EMAIL_CHARS = 254  # RFC 5321's limit on a forward path
 MAX_NAME_CHARS = 100
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line ends pass
+# Refused: what no keyboard types. Tab and line feed pass; CR is made a line feed first.
+_REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str, name: str, *, one_line: bool = False) -> str:
+    """Visitor text as stored: CRLF and CR made LF, invisible characters removed, stripped.
+
+    Raises BadRequest for a lone surrogate, a control, bidi override or isolate character, and
+    for a line end in a one-line field.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest(f"'{name}' contains invalid characters.") from None
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _REFUSED.search(value) or (one_line and "\n" in value):
+        raise BadRequest(f"'{name}' contains control characters.")
+    return strip_controls(value).strip()
 
 
 def is_canonical_uuid(value: str) -> bool:
@@ -72,17 +93,11 @@ def check_text(
         return None
     if not isinstance(value, str):
         raise BadRequest(f"'{name}' must be a string.")
-    value = value.strip()
+    value = clean_text(value, name, one_line=one_line)
     if not value:
         raise BadRequest(f"'{name}' is empty.")
     if len(value) > max_chars:
         raise BadRequest(f"'{name}' is too long (at most {max_chars} characters).")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise BadRequest(f"'{name}' contains invalid characters.") from None
-    if _CONTROL.search(value) or (one_line and ("\n" in value or "\r" in value)):
-        raise BadRequest(f"'{name}' contains control characters.")
     return value
 
 
@@ -128,17 +143,11 @@ def parse_chat(body: dict[str, Any], max_chars: int) -> tuple[str, str | None, s
     message = body.get("message")
     if not isinstance(message, str):
         raise BadRequest("'message' is required and must be a string.")
-    message = message.strip()
+    message = clean_text(message, "message")
     if not message:
         raise BadRequest("The message is empty.")
     if len(message) > max_chars:
         raise BadRequest(f"The message is too long (at most {max_chars} characters).")
-    if _CONTROL_IN_TEXT.search(message):
-        raise BadRequest("The message contains control characters.")
-    try:
-        message.encode("utf-8")
-    except UnicodeEncodeError:
-        raise BadRequest("The message contains invalid characters.") from None
     session_id = body.get("session_id")
     if session_id is not None and not isinstance(session_id, str):
         raise BadRequest("'session_id' must be a string.")

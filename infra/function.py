@@ -111,6 +111,7 @@ def chat_function(
         "TWIN_PERSONA": f"{TASK_ROOT}/{PERSONA_FILE}",
         # Shown to visitors; the memory bucket's lifecycle rule is what enforces it.
         "TWIN_RETENTION_DAYS": str(settings.memory_retention_days),
+        "TWIN_INBOX_DAILY_CAP": str(settings.inbox_daily_cap),
     }
     if topic is not None:
         variables["TWIN_NOTIFY_TOPIC_ARN"] = topic.arn

@@ -12,7 +12,7 @@ from pathlib import Path
 import pulumi
 
 # The app's built-in responder: no Bedrock access needed (and none granted).
-from api.config import OFFLINE_MODEL
+from api.config import INBOX_DAILY_CAP, OFFLINE_MODEL
 from api.csp import parse_embed_origins
 from api.text import EMAIL  # the app's own check; SNS confirms the address by writing to it
 from infra.config_rows import Setting, SettingsError, boolean, fail, matches, one_of, whole
@@ -66,6 +66,7 @@ class Settings:
     state_bucket: str | None = None
     secrets_key_arn: str | None = None
     alarm_email: str | None = None
+    inbox_daily_cap: int = INBOX_DAILY_CAP
     guardrails: Guardrails = dataclasses.field(default_factory=Guardrails)
     # twin:originSecret, a Pulumi secret; when empty the program's generated one is used.
     origin_secret: pulumi.Output[str] | None = None
@@ -159,6 +160,8 @@ TABLE = (
             "arn:aws:kms:us-east-1:123456789012:key/<key-id>", default=None),
     Setting("alarmEmail", "alarm_email", matches(EMAIL, "is not an email address: {!r}"),
             "you@example.com", default=None),
+    Setting("inboxDailyCap", "inbox_daily_cap", whole(1, 100_000), "200",
+            default=INBOX_DAILY_CAP),
     # Guardrails' knobs: a test holds these defaults to Guardrails' own.
     Setting("wafRateLimit", "waf_rate_limit", _waf_limit, "1000", default=0),
     Setting("monthlyBudgetUsd", "monthly_budget_usd", whole(0, 1_000_000), "1", default=0),

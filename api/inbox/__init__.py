@@ -94,8 +94,32 @@ def notice_key(entry: Entry) -> str:
 
 def hourly_notice_keys(entry: Entry, per_hour: int) -> list[str]:
     """The hour's notice slots for the entry's kind: a ceiling whatever the visitors do."""
-    hour = entry["created_at"][:13]
-    return [f"inbox/notices/{entry['kind']}/hour-{hour}-{n}" for n in range(per_hour)]
+    return [f"{hour_prefix(entry)}{n}" for n in range(per_hour)]
+
+
+def hour_prefix(entry: Entry) -> str:
+    """What the keys of the hour's notice slots for the entry's kind start with."""
+    return f"inbox/notices/{entry['kind']}/hour-{entry['created_at'][:13]}-"
+
+
+def held_prefix(kind: str) -> str:
+    """What the markers of entries held back from a notice (the hour was full) start with."""
+    return f"inbox/notices/{kind}/held-"
+
+
+def held_key(entry: Entry) -> str:
+    """The marker of one entry held back: the next notice that goes counts it, then drops it."""
+    return f"{held_prefix(entry['kind'])}{entry['id']}"
+
+
+def full_key(kind: str, day: str) -> str:
+    """The marker of the one notice that the day's cap on entries of `kind` was reached."""
+    return f"inbox/notices/{kind}/full-{day}"
+
+
+def day_start(when: datetime) -> datetime:
+    """Midnight UTC at the start of `when`'s day: the daily cap counts from there."""
+    return when.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 class Inbox(Protocol):
@@ -111,6 +135,25 @@ class Inbox(Protocol):
 
     def release(self, key: str) -> None:
         """Remove the marker `key`, so a notice that could not be sent may be tried again."""
+        ...
+
+    def has(self, key: str) -> bool:
+        """Whether the marker `key` exists (a read, no write)."""
+        ...
+
+    def markers(self, prefix: str) -> list[str]:
+        """The keys of the markers that start with `prefix` (one listing, nothing read)."""
+        ...
+
+    def release_all(self, keys: list[str]) -> None:
+        """Remove these markers (held-back entries a notice has now counted)."""
+        ...
+
+    def count_since(self, kind: str, since: datetime, limit: int) -> int:
+        """How many entries of `kind` were recorded since `since`, counting at most `limit`.
+
+        Read from the keys alone (they encode the time), newest first: at most `limit` keys.
+        """
         ...
 
     def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:

@@ -1,4 +1,8 @@
-"""The inbox as JSON files under the local memory folder, laid out as in the bucket."""
+"""The inbox as JSON files under the local memory folder, laid out as in the bucket.
+
+What a visitor's request does here (record, claim, release) answers 503 when the folder fails,
+as the conversations do; the owner's commands (entries, save) see the OSError itself.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ..memory.files import write_atomically
+from ..memory.files import oserror_as_503, write_atomically
 from . import FOLDERS, Entry, claim_key, entry_key, key_time
 
 
@@ -38,6 +42,10 @@ class FileInbox:
         self.root = Path(root)
 
     def record(self, entry: Entry) -> bool:
+        with oserror_as_503():
+            return self._record(entry)
+
+    def _record(self, entry: Entry) -> bool:
         key = entry_key(entry)
         claim = self.root / claim_key(entry)
         if not _create(claim, key.encode()):
@@ -49,10 +57,38 @@ class FileInbox:
         return True
 
     def claim(self, key: str) -> bool:
-        return _create(self.root / key, b"")
+        with oserror_as_503():
+            return _create(self.root / key, b"")
 
     def release(self, key: str) -> None:
-        (self.root / key).unlink(missing_ok=True)
+        with oserror_as_503():
+            (self.root / key).unlink(missing_ok=True)
+
+    def has(self, key: str) -> bool:
+        with oserror_as_503():
+            return (self.root / key).is_file()
+
+    def markers(self, prefix: str) -> list[str]:
+        folder, _, start = prefix.rpartition("/")
+        with oserror_as_503():
+            if not (self.root / folder).is_dir():
+                return []
+            return sorted(f"{folder}/{p.name}" for p in (self.root / folder).iterdir()
+                          if p.name.startswith(start))
+
+    def release_all(self, keys: list[str]) -> None:
+        for key in keys:
+            self.release(key)
+
+    def count_since(self, kind: str, since: datetime, limit: int) -> int:
+        folder = self.root / "inbox" / FOLDERS[kind]
+        with oserror_as_503():
+            if not folder.is_dir():
+                return 0
+            # Names sort newest first; only names are read, never an entry.
+            names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
+        recent = (n for n in names if key_time(f"inbox/{FOLDERS[kind]}/{n}") >= since)
+        return sum(1 for _ in zip(range(limit), recent, strict=False))
 
     def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
         folder = self.root / "inbox" / FOLDERS[kind]

@@ -58,6 +58,33 @@ class S3Inbox:
     def release(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
+    def has(self, key: str) -> bool:
+        return head_exists(self.client, self.bucket, key)
+
+    def markers(self, prefix: str) -> list[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        return [item["Key"] for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
+                for item in page.get("Contents", [])]
+
+    def release_all(self, keys: list[str]) -> None:
+        for start in range(0, len(keys), 1000):  # DeleteObjects takes up to 1,000 keys a call
+            batch = [{"Key": key} for key in keys[start:start + 1000]]
+            self.client.delete_objects(Bucket=self.bucket,
+                                       Delete={"Objects": batch, "Quiet": True})
+
+    def count_since(self, kind: str, since: datetime, limit: int) -> int:
+        with unavailable_as_503():
+            counted = 0
+            paginator = self.client.get_paginator("list_objects_v2")
+            pages = paginator.paginate(Bucket=self.bucket, Prefix=f"inbox/{FOLDERS[kind]}/",
+                                       PaginationConfig={"PageSize": min(limit, 1000)})
+            for page in pages:  # newest first: stop at the first key from before `since`
+                for item in page.get("Contents", []):
+                    if counted >= limit or key_time(item["Key"]) < since:
+                        return counted
+                    counted += 1
+            return counted
+
     def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=f"inbox/{FOLDERS[kind]}/"):

@@ -5,10 +5,14 @@ The record's layout is in docs/architecture.md, "Storage".
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from ..errors import ConversationLimit
+from ..errors import ConversationDeleted, ConversationLimit, MemoryUnavailable
+
+log = logging.getLogger("twin")
+RETRY_AFTER_SECONDS = 1  # what a busy or unreachable store tells the client to wait
 
 Conversation = dict[str, Any]
 Message = dict[str, str]
@@ -43,15 +47,29 @@ def stored_reply(conversation: Conversation | None, message_id: str) -> Message 
     return None
 
 
+def unavailable(reason: str) -> MemoryUnavailable:
+    """The 503 for a store that failed, with the one log line the stack's metrics count."""
+    log.warning("memory unavailable: %s", reason, extra={"event": "memory_unavailable"})
+    return MemoryUnavailable(retry_after=RETRY_AFTER_SECONDS)
+
+
 def apply_turn(
     conversation: Conversation | None,
     session_id: str,
     turn: tuple[Message, Message],
     max_turns: int,
+    *,
+    existed: bool = False,
 ) -> Conversation | None:
-    """Return the conversation with the turn appended, or None when it is already there."""
+    """Return the conversation with the turn appended, or None when it is already there.
+
+    `existed` says the turn began on a stored conversation: if that is gone now, it was deleted
+    while the turn was under way, and the turn must not bring it back (410).
+    """
     if stored_reply(conversation, turn[0]["message_id"]) is not None:
         return None
+    if conversation is None and existed:
+        raise ConversationDeleted()
     # A new record and a new list; the stored messages themselves are never changed.
     updated = ({**conversation, "messages": list(conversation["messages"])} if conversation
                else new_conversation(session_id))
@@ -72,9 +90,13 @@ class ConversationStore(Protocol):
         ...
 
     def append_turn(
-        self, session_id: str, turn: tuple[Message, Message], max_turns: int
+        self, session_id: str, turn: tuple[Message, Message], max_turns: int, *,
+        existed: bool = False,
     ) -> Conversation:
-        """Save a user message and its reply together, without losing concurrent writes."""
+        """Save a user message and its reply together, without losing concurrent writes.
+
+        `existed`: the turn began on a stored conversation (see `apply_turn`).
+        """
         ...
 
     def exists(self, session_id: str) -> bool:

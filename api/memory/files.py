@@ -1,4 +1,8 @@
-"""Conversations as JSON files on disk, replaced atomically under a lock."""
+"""Conversations as JSON files on disk, replaced atomically under a lock.
+
+A folder that cannot be read or written (gone, full, not ours) answers 503 memory_unavailable,
+as S3 does when it fails: the trace goes to the log, never to the visitor.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import Conversation, Message, apply_turn, conversation_key
+from . import Conversation, Message, apply_turn, conversation_key, log, unavailable
 
 try:  # POSIX: also serialise separate processes sharing the folder
     import fcntl
@@ -30,6 +34,16 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def oserror_as_503() -> Iterator[None]:
+    """The folder failing (OSError) becomes 503 memory_unavailable; the trace is logged."""
+    try:
+        yield
+    except OSError as exc:
+        log.error("memory folder failed", exc_info=True)
+        raise unavailable(exc.__class__.__name__) from exc
 
 
 class FileConversationStore:
@@ -53,18 +67,23 @@ class FileConversationStore:
                 fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
-    def get(self, session_id: str) -> Conversation | None:
+    def _read(self, session_id: str) -> Conversation | None:
         try:
             return json.loads(self._path(session_id).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
 
+    def get(self, session_id: str) -> Conversation | None:
+        with oserror_as_503():
+            return self._read(session_id)
+
     def append_turn(
-        self, session_id: str, turn: tuple[Message, Message], max_turns: int
+        self, session_id: str, turn: tuple[Message, Message], max_turns: int, *,
+        existed: bool = False,
     ) -> Conversation:
-        with self._locked():
-            current = self.get(session_id)
-            updated = apply_turn(current, session_id, turn, max_turns)
+        with oserror_as_503(), self._locked():
+            current = self._read(session_id)
+            updated = apply_turn(current, session_id, turn, max_turns, existed=existed)
             if updated is None:
                 assert current is not None
                 return current
@@ -74,10 +93,11 @@ class FileConversationStore:
             return updated
 
     def exists(self, session_id: str) -> bool:
-        return self._path(session_id).is_file()
+        with oserror_as_503():
+            return self._path(session_id).is_file()
 
     def delete(self, session_id: str) -> bool:
-        with self._locked():
+        with oserror_as_503(), self._locked():
             try:
                 self._path(session_id).unlink()
             except FileNotFoundError:

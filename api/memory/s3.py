@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import random
 import time
 from collections.abc import Iterator
@@ -14,15 +13,13 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from ..errors import ConversationBusy, MemoryUnavailable
-from . import Conversation, Message, apply_turn, conversation_key
+from ..errors import ConversationBusy
+from . import RETRY_AFTER_SECONDS, Conversation, Message, apply_turn, conversation_key, unavailable
 
-log = logging.getLogger("twin")
 # A conflicting write is re-read and re-applied; these bound how long a turn waits for its slot.
 MAX_ATTEMPTS = 12
 BASE_DELAY = 0.02
 MAX_DELAY = 0.5
-RETRY_AFTER_SECONDS = 1  # what a busy conversation tells the client to wait before retrying
 _CONFLICT = {"PreconditionFailed", "ConditionalRequestConflict"}
 _MISSING = {"NoSuchKey", "404", "NotFound"}
 # S3 answers these when it is briefly unable to serve; anything else is a fault to log (500).
@@ -56,17 +53,11 @@ def unavailable_as_503() -> Iterator[None]:
     try:
         yield
     except (HTTPClientError, BotoConnectionError) as exc:
-        _log_unavailable(exc.__class__.__name__)
-        raise MemoryUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
+        raise unavailable(f"S3 {exc.__class__.__name__}") from exc
     except ClientError as exc:
         if _code(exc) in _UNAVAILABLE:
-            _log_unavailable(_code(exc))
-            raise MemoryUnavailable(retry_after=RETRY_AFTER_SECONDS) from exc
+            raise unavailable(f"S3 {_code(exc)}") from exc
         raise
-
-
-def _log_unavailable(reason: str) -> None:
-    log.warning("S3 unavailable: %s", reason, extra={"event": "memory_unavailable"})
 
 
 def head_exists(client: Any, bucket: str, key: str) -> bool:
@@ -105,11 +96,12 @@ class S3ConversationStore:
         return self._read(session_id)[0]
 
     def append_turn(
-        self, session_id: str, turn: tuple[Message, Message], max_turns: int
+        self, session_id: str, turn: tuple[Message, Message], max_turns: int, *,
+        existed: bool = False,
     ) -> Conversation:
         for attempt in range(MAX_ATTEMPTS):
             current, etag = self._read(session_id)
-            updated = apply_turn(current, session_id, turn, max_turns)
+            updated = apply_turn(current, session_id, turn, max_turns, existed=existed)
             if updated is None:
                 assert current is not None
                 return current
@@ -125,7 +117,9 @@ class S3ConversationStore:
                     )
                 return updated
             except ClientError as exc:
-                if _code(exc) not in _CONFLICT:
+                # A conflict, or the object deleted since it was read (IfMatch on a missing key
+                # answers NoSuchKey): read again, and the rule decides (apply_turn).
+                if _code(exc) not in _CONFLICT | _MISSING:
                     raise
             # Full jitter keeps racing writers from retrying in lock-step.
             self.sleep(random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt)))  # noqa: S311

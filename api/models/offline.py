@@ -163,8 +163,9 @@ class OfflineModel:
         email = EMAIL_IN_TEXT.search(message)
         if not email or not INTEREST.search(message.lower()):
             return None
-        note = " ".join(message.replace(email.group(0), "").split())[:1000]
-        return {"email": email.group(0).rstrip("."), "note": note}
+        # The note is the visitor's words as written: cutting the address out of them left
+        # "my email is — please get in touch" in the owner's inbox.
+        return {"email": email.group(0).rstrip("."), "note": message[:1000]}
 
     def answer(self, question: str) -> str:
         """Answer one question from the persona's text alone."""

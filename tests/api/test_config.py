@@ -51,8 +51,15 @@ def test_config_is_frozen():
         ({"TWIN_HISTORY_MESSAGES": "-4"}, "TWIN_HISTORY_MESSAGES"),
         ({"TWIN_MAX_MESSAGE_CHARS": "1e3"}, "TWIN_MAX_MESSAGE_CHARS"),
         ({"TWIN_MAX_TOKENS": "999999"}, "TWIN_MAX_TOKENS"),
+        ({"TWIN_INBOX_DAILY_CAP": "0"}, "TWIN_INBOX_DAILY_CAP"),
+        ({"TWIN_INBOX_DAILY_CAP": "lots"}, "TWIN_INBOX_DAILY_CAP"),
     ],
 )
 def test_bad_values_name_the_variable(env, named):
     with pytest.raises(ConfigError, match=named):
         Config.from_env(env)
+
+
+def test_the_inbox_has_a_daily_cap_per_kind():
+    assert Config.from_env({}).inbox_daily_cap == 200
+    assert Config.from_env({"TWIN_INBOX_DAILY_CAP": "25"}).inbox_daily_cap == 25

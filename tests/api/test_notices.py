@@ -67,10 +67,10 @@ def test_each_new_entry_notifies_once_per_conversation_and_kind(tmp_path, owner)
         "Twin: a visitor left a contact",
     ]
     [question] = [n["Message"] for n in notices if "question" in n["Subject"]][:1]
-    assert f"Question: {UNKNOWN}" in question
+    assert f"Question:\n> {UNKNOWN}\n" in question
     assert f".venv/bin/twin inbox --bucket {BUCKET}" in question
     [contact_notice] = [n["Message"] for n in notices if "contact" in n["Subject"]]
-    assert "Email: sam@acme.example" in contact_notice and "Name: Sam" in contact_notice
+    assert "Email:\n> sam@acme.example\n" in contact_notice and "Name:\n> Sam\n" in contact_notice
     # The inbox keeps every entry, whatever the notice cap.
     listed = boto3.client("s3", region_name="us-east-1").list_objects_v2(
         Bucket=BUCKET, Prefix="inbox/questions/"
@@ -153,7 +153,7 @@ def test_notices_stop_at_the_hourly_ceiling_while_the_inbox_keeps_everything(
     notices = [r for r in caplog.records if getattr(r, "event", None) == "contact_notice"]
     sent = [r for r in notices if r.getMessage().startswith("owner notice: new contact")]
     assert len(sent) == NOTICES_PER_HOUR
-    assert len([r for r in notices if "this hour already" in r.getMessage()]) == 3
+    assert len([r for r in notices if "held back" in r.getMessage()]) == 3
     assert len(list((config.memory_dir / "inbox" / "contacts").glob("*.json"))) == total
 
 

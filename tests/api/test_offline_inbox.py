@@ -48,7 +48,14 @@ def test_an_email_with_a_wish_to_be_contacted_is_recorded(chat, config, message)
     [entry] = entries(config, "contacts")
     assert entry["email"] == "sam@acme.example" and entry["source"] == "chat"
     assert entry["asked"] == message
-    assert "sam@acme.example" not in entry["message"]
+    assert entry["message"] == message  # the visitor's words as written, the address kept
+
+
+def test_the_saved_note_keeps_the_address_in_the_visitors_sentence(chat, config):
+    message = "Great, my email is sam@acme.example — please get in touch."
+    chat(message)
+    [entry] = entries(config, "contacts")
+    assert entry["message"] == message
 
 
 def test_interest_without_an_email_gets_an_offer_to_stay_in_touch(chat, config):

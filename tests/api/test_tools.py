@@ -183,11 +183,29 @@ def test_an_email_the_visitor_never_wrote_is_refused(model, chat, config):
 
 def test_an_email_written_earlier_in_the_window_may_be_recorded(model, chat, config):
     model.queue("Shall I pass it on?")
-    model.queue(ToolCall("record_contact", {"email": "SAM@acme.example"}), "Done.")
+    model.queue(ToolCall("record_contact", {"email": "sam@ACME.example"}), "Done.")
     chat("I'm sam@acme.example", session_id=UUID)
     chat("Yes please", session_id=UUID)
+    # The domain's case does not matter; the local part is compared exactly (below).
     assert [e["email"] for e in inbox_entries(config.memory_dir, "contacts")] == [
-        "SAM@acme.example"]
+        "sam@ACME.example"]
+
+
+@pytest.mark.parametrize(("written", "recorded"), [
+    ("jsmith@example.com.au", "smith@example.com"),  # inside a longer address
+    ("anna.lee@gmail.com", "a.lee@gmail.com"),
+    ("straße@example.de", "strasse@example.de"),  # what case-folding makes of ß
+    ("sam@acme.example", "SAM@acme.example"),  # a local part may be case-sensitive
+    ("sam@acme.example.org", "sam@acme.example"),
+    ("xsam@acme.example", "sam@acme.example"),
+])
+def test_only_a_whole_address_the_visitor_wrote_is_recorded(model, chat, config, written,
+                                                               recorded):
+    model.queue(ToolCall("record_contact", {"email": recorded}), "What is your email?")
+    assert chat(f"Please ask Ada to write to {written} about a job", session_id=UUID)
+    [run] = model.turns[0].tool_runs
+    assert "ask them for it first" in run.error
+    assert inbox_entries(config.memory_dir, "contacts") == []
 
 
 def test_an_email_that_has_left_the_window_is_refused(model, tmp_path):
@@ -286,3 +304,23 @@ def test_the_window_never_splits_a_tool_pair(stubbed):
     )
     client.post("/api/chat", json={"message": "Where are you?", "session_id": UUID})
     assert len(stored(client)) == 8
+
+
+def test_a_model_reply_is_stored_and_shown_without_controls(model, chat, client):
+    model.queue("Hello\x1b[2J\x07 from \u202eAda\u200b\x9b.")
+    assert chat("Hi", session_id=UUID).json["response"] == "Hello[2J from Ada."
+    assert stored(client) == ["Hi", "Hello[2J from Ada."]
+
+
+def test_a_reply_of_controls_alone_is_no_reply(model, chat, client):
+    model.queue("\x1b\x07\u200b")
+    assert chat("Hi", session_id=UUID).json["error"]["code"] == "model_error"
+
+
+@pytest.mark.parametrize("note", ["Hiring \u202egnirih", "Hiring\x85 a lead", "Bell\x07"])
+def test_tool_input_with_controls_is_refused_to_the_model(model, chat, config, note):
+    model.queue(ToolCall("record_contact", {"email": "sam@acme.example", "note": note}), "Ok.")
+    chat("Hire Ada? Write to sam@acme.example", session_id=UUID)
+    [run] = model.turns[0].tool_runs
+    assert "control characters" in run.error
+    assert inbox_entries(config.memory_dir, "contacts") == []

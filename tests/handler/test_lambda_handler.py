@@ -130,3 +130,26 @@ def test_the_built_app_is_set_apart_from_the_garbage_collector():
     assert gc.get_freeze_count() == 0  # the fixture of the test before let go of its app
     lambda_handler.get_app()
     assert gc.get_freeze_count() > 0
+
+
+def test_a_text_body_with_a_lone_surrogate_gets_the_error_shape():
+    event = load("chat.json")
+    event["body"] = '{"message": "hello \ud800 there"}'  # not base64: aws-wsgi encoded it strictly
+    response = lambda_handler.handler(event, context())
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["error"]["code"] == "bad_request"
+
+
+def test_an_event_without_query_parameters_is_answered():
+    event = load("health.json")
+    event.pop("queryStringParameters", None)
+    event.pop("multiValueQueryStringParameters", None)
+    response = lambda_handler.handler(event, context())
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"])["status"] == "ok"
+
+
+def test_query_parameters_with_lone_surrogates_are_passed_on_not_raised():
+    event = load("health.json")
+    event["queryStringParameters"] = {"q\udfff": "\ud800"}
+    assert lambda_handler.handler(event, context())["statusCode"] == 200

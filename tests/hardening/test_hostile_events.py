@@ -105,3 +105,20 @@ def test_generated_contact_forms(email, name, message, website, session_id):
     body = json.dumps({k: v for k, v in fields.items() if v is not None})
     status, _ = answer(event("POST", "/api/contact", body, {}))
     assert status in (201, 400, 413, 415)
+
+
+@RUNS
+@given(before=text, after=text, lone=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+       query=st.one_of(st.none(), st.dictionaries(text, text, max_size=2)),
+       drop_query=st.booleans(), path=st.sampled_from(["/api/chat", "/api/contact"]))
+def test_text_bodies_with_lone_surrogates_and_events_without_a_query(
+        before, after, lone, query, drop_query, path):
+    # API Gateway's text body as a string holding a lone surrogate, inside a JSON string or not;
+    # and an event that leaves out queryStringParameters rather than setting it to null.
+    body = json.dumps({"message": before + lone + after, "email": "ada@example.com"},
+                      ensure_ascii=False) if before.isascii() else before + lone + after
+    ev = event("POST", path, body, {}, query)
+    if drop_query:
+        del ev["queryStringParameters"]
+    status, _ = answer(ev)
+    assert status in (400, 413)

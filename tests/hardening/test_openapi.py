@@ -61,6 +61,8 @@ def test_the_design_table_is_all_there(spec):
     assert "retention_days" in profile["schema"]["required"]
     busy = paths["/api/chat"]["post"]["responses"]["503"]
     assert busy["headers"]["Retry-After"]["required"] is True
+    deleted = paths["/api/chat"]["post"]["responses"]["410"]
+    assert deleted["description"].startswith("conversation_deleted:")
     unsaved = contact["responses"]["503"]
     assert unsaved["description"].startswith("contact_unavailable:")
     assert unsaved["headers"]["Retry-After"]["required"] is True

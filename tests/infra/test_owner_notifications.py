@@ -103,3 +103,9 @@ def test_the_deploy_role_can_manage_the_topic_and_its_subscription() -> None:
     # The role is the same whether or not the email is set, so turning it on needs no admin.
     assert policy == program_for("dev").deploy_policy()
 
+
+
+def test_the_stack_passes_its_inbox_cap_to_the_function() -> None:
+    program = program_for("dev", **{"twin:inboxDailyCap": "35"})
+    variables = program.one("aws:lambda/function:Function")["state"]["environment"]["variables"]
+    assert variables["TWIN_INBOX_DAILY_CAP"] == "35"

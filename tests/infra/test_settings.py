@@ -22,6 +22,8 @@ def test_good_values_become_typed_settings() -> None:
     assert settings.tags == {"Project": "twin", "Stack": "Dev_1", "ManagedBy": "pulumi"}
     assert settings.python_version == "3.13"
     assert settings.model_id == "us.amazon.nova-micro-v1:0"
+    assert settings.inbox_daily_cap == 200
+    assert parse_settings({**GOOD, "inboxDailyCap": "40"}, "dev", "us-west-2").inbox_daily_cap == 40
 
 
 @pytest.mark.parametrize(
@@ -65,6 +67,7 @@ def test_good_values_become_typed_settings() -> None:
          "twin:alarmEmail is needed with twin:monthlyBudgetUsd: it is where budget alerts go"),
         ({"alarmLatencyMs": "50000"}, "us-east-1", "twin:alarmLatencyMs must be a whole number"),
         ({"alarmModelErrors": "0"}, "us-east-1", "twin:alarmModelErrors must be a whole number"),
+        ({"inboxDailyCap": "0"}, "us-east-1", "twin:inboxDailyCap must be a whole number"),
         ({}, "", "aws:region is not set"),
     ],
 )

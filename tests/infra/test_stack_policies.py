@@ -114,6 +114,7 @@ def test_function_is_arm64_with_the_configured_environment(program: Program) -> 
         "TWIN_MEMORY_BUCKET": memory["bucket"],
         "TWIN_PERSONA": "/var/task/persona.json",
         "TWIN_RETENTION_DAYS": program.config["twin:memoryRetentionDays"],
+        "TWIN_INBOX_DAILY_CAP": "200",  # Pulumi.yaml's default
         # The value CloudFront sends (tests/infra/test_only_through_cloudfront.py).
         "TWIN_ORIGIN_SECRET": function["environment"]["variables"]["TWIN_ORIGIN_SECRET"],
     }
