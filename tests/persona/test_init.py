@@ -223,3 +223,38 @@ def test_starters_fit_the_facts_and_always_number_four():
     past = {"experience": [{"company": "Acme", "role": "Engineer", "dates": "2010 - 2012"}]}
     assert draft_starters(past) == ["What did you do at Acme?", *GENERIC_STARTERS[:3]]
     assert draft_starters({}) == list(GENERIC_STARTERS)
+
+
+def test_wrapped_certifications_join_and_whole_ones_stay_apart():
+    from twin.persona.linkedin import _join_wrapped
+
+    assert _join_wrapped(["Confluent Certified Developer for", "Apache Kafka",
+                          "AWS Certified Data Analytics -", "Specialty", "dbt Fundamentals",
+                          "Scrum Master Level A", "Kubernetes and Cloud Native Associate",
+                          "(KCNA)"]) == [
+        "Confluent Certified Developer for Apache Kafka",
+        "AWS Certified Data Analytics - Specialty", "dbt Fundamentals", "Scrum Master Level A",
+        "Kubernetes and Cloud Native Associate (KCNA)"]
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("Data engineer with 12 years of experience in finance.", 12),
+    ("15+ years' experience building platforms", 15),
+    ("Over 10 years of hands-on engineering experience.", 10),
+    ("I bring 8 yrs experience.", 8),
+    ("Three years at Acme, 2019 - 2022, and 4 years in a row on call.", None),
+    ("March 2021 - Present (3 years 8 months)", None),
+])
+def test_years_of_experience_only_when_the_profile_states_them(text, years):
+    from twin.persona.linkedin import _years
+
+    assert _years([text]) == years
+
+
+def test_a_personal_website_wrapped_by_the_column_is_whole_again():
+    from twin.persona.linkedin import _website
+
+    assert _website(["rosa@example.org", "www.example.com/blog/rosa-", "whitfield (Personal)"]) \
+        == "https://www.example.com/blog/rosa-whitfield"
+    assert _website(["https://rosa.dev (Portfolio)"]) == "https://rosa.dev"
+    assert _website(["northwind.example (Company)"]) == ""  # the employer's, not the owner's
