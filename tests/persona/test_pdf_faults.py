@@ -180,3 +180,14 @@ def test_a_failure_while_writing_leaves_nothing_half_written(tmp_path, monkeypat
     (existing / "answers.md").write_text("## Do you sail?\nYes.\n")
     assert persona(["init", str(existing), "--from", str(source)]) == 1
     assert sorted(p.name for p in existing.iterdir()) == ["answers.md"]
+
+
+def test_check_prints_nothing_that_drives_a_terminal_whatever_the_files_hold(persona_dir,
+                                                                             capsys):
+    facts = json.loads((persona_dir / "facts.json").read_text())
+    facts["title"] = "Staff \x1b]8;;https://evil.example\x07Platform\u202e Engineer"
+    (persona_dir / "facts.json").write_text(json.dumps(facts))
+    assert persona(["check", str(persona_dir)]) == 0
+    out = capsys.readouterr().out
+    assert strip_controls(out) == out
+    assert "Ada Marlowe · Staff ]8;;https://evil.example" in out

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from api.persona import PersonaError, load_persona
+from api.text import strip_controls
 from twin.groups import InOrder
 from twin.invocation import twin_command
 
@@ -106,7 +107,8 @@ def render(report: Report, budget: int) -> str:
         lines += [f"  warning  {w}" for w in report.warnings]
     elif not report.errors:
         lines.append("No warnings.")
-    return "\n".join(lines).rstrip()
+    # Printable whatever the files hold (a facts.json typed or pasted with escapes in it).
+    return strip_controls("\n".join(lines).rstrip())
 
 
 def _reported(command: Callable[..., int]) -> Callable[..., int]:
@@ -118,10 +120,11 @@ def _reported(command: Callable[..., int]) -> Callable[..., int]:
         try:
             return command(**options)
         except PersonaError as exc:
-            print(f"persona {name}: {exc}", file=sys.stderr)
+            print(strip_controls(f"persona {name}: {exc}"), file=sys.stderr)
         except OSError as exc:  # a folder that cannot be made or a file that cannot be written
             where = exc.filename or options.get("folder")
-            print(f"persona {name}: {where}: {exc.strerror or exc}", file=sys.stderr)
+            print(strip_controls(f"persona {name}: {where}: {exc.strerror or exc}"),
+                  file=sys.stderr)
         return 1
 
     return run
@@ -167,7 +170,7 @@ def check_command(folder: Path, budget: int) -> int:
     report = check_persona(folder, budget)
     print(render(report, budget))
     if report.errors:
-        print(report.failure_message(), file=sys.stderr)
+        print(strip_controls(report.failure_message()), file=sys.stderr)
         return 1
     return 0
 
