@@ -24,8 +24,9 @@ ANSWERS_FILE = "answers.md"
 # answers.md holds one `## question` heading a question, with the owner's answer below it.
 ANSWER_HEADING = re.compile(r"^##[ \t]+", re.MULTILINE)
 PDF_FOOTER = re.compile(r"^Page \d+ of \d+$")
-# A persona's PDFs, whatever the case of the extension (Resume.PDF too).
-PDF_FILE = re.compile(r".*\.pdf", re.IGNORECASE)
+# A persona's PDFs, whatever the case of the extension (Resume.PDF too). A hidden file such as
+# macOS's "._Resume.pdf" is none: `check` does not list it either.
+PDF_FILE = re.compile(r"[^.].*\.pdf", re.IGNORECASE)
 # Facts GET /api/profile may show when facts.json has no "public" list.
 DEFAULT_PUBLIC = ("title", "location")
 

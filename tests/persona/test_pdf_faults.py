@@ -146,6 +146,7 @@ def test_a_pdf_with_an_upper_case_extension_is_read_too(tmp_path, capsys):
     source = linkedin_pdf(tmp_path / "Resume.PDF")
     folder = tmp_path / "me"
     assert persona(["init", str(folder), "--from", str(source)]) == 0
+    (folder / "._Resume.PDF").write_bytes(b"\x00\x05\x16\x07 macOS metadata, not a PDF")
     [(name, text)] = load_persona(folder).documents
     assert name == "Resume.PDF" and "Harbour Bank" in text
     capsys.readouterr()
