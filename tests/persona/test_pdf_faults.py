@@ -192,3 +192,13 @@ def test_check_prints_nothing_that_drives_a_terminal_whatever_the_files_hold(per
     out = capsys.readouterr().out
     assert strip_controls(out) == out
     assert "Ada Marlowe · Staff ]8;;https://evil.example" in out
+
+
+def test_a_new_persona_folder_gets_the_usual_permissions(tmp_path):
+    import os
+
+    folder = tmp_path / "me"
+    assert persona(["init", str(folder)]) == 0
+    (tmp_path / "plain").mkdir()
+    assert os.stat(folder).st_mode == os.stat(tmp_path / "plain").st_mode
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import shutil
-import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,8 +178,9 @@ def copy_name(pdf: Path) -> str:
 def write_draft(folder: Path, draft: Draft, pdf: Path | None, force: bool) -> list[Path]:
     """Write the draft (and a copy of the PDF); refuse to overwrite anything unless forced.
 
-    Everything is written into a scratch folder beside `folder` first and moved into place only
-    when all of it is written, so a failure leaves nothing half-written.
+    Everything is written into a scratch folder first (inside `folder` when it exists, else
+    beside it) and moved into place only once all of it is written, so a failure leaves nothing
+    half-written.
     """
     files: dict[str, Path | str] = dict(draft.files)
     if pdf is not None:
@@ -199,7 +200,8 @@ def write_draft(folder: Path, draft: Draft, pdf: Path | None, force: bool) -> li
     # the moves below are renames.
     home = folder if folder.exists() else folder.parent
     home.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".twin-draft-", dir=home))
+    scratch = home / f".twin-draft-{uuid.uuid4().hex[:12]}"
+    scratch.mkdir()  # not mkdtemp: its 0700 would become the persona folder's mode
     try:
         for name, content in files.items():
             (scratch / name).parent.mkdir(parents=True, exist_ok=True)
