@@ -258,3 +258,16 @@ def test_a_personal_website_wrapped_by_the_column_is_whole_again():
         == "https://www.example.com/blog/rosa-whitfield"
     assert _website(["https://rosa.dev (Portfolio)"]) == "https://rosa.dev"
     assert _website(["northwind.example (Company)"]) == ""  # the employer's, not the owner's
+
+
+def test_the_same_title_twice_at_one_company_gets_two_notes():
+    from twin.persona.history import Role
+    from twin.persona.linkedin import Profile
+    from twin.persona.scaffold import role_notes
+
+    profile = Profile(roles=[Role("Acme", "Engineer", "2020 - Present", "", ["Platform."]),
+                             Role("Acme", "Engineer", "2015 - 2018", "Porto", [])])
+    assert role_notes(profile) == {
+        "notes/acme-engineer.md": "# Engineer at Acme\n\n2020 - Present\n\nPlatform.\n",
+        "notes/acme-engineer-2.md": "# Engineer at Acme\n\n2015 - 2018\nPorto\n",
+    }
