@@ -3,8 +3,9 @@
 A LinkedIn export puts its owner's phone number in the Contact column, and a résumé often
 carries a home address; a document's text reaches the model and so any visitor. The persona
 compiler replaces each with a marker, unless facts.json states the same number or address: what
-the owner wrote there is meant to be told. Owner-written files (summary.md, notes) are left as
-written; `twin persona check` warns about a phone number in them instead.
+the owner wrote there is meant to be told. `twin persona init` does the same to the summary and
+notes it drafts from a PDF; files the owner writes are compiled as written (`twin persona check`
+warns about a phone number in summary.md).
 
 The patterns lean towards missing an unusual format rather than eating a date, a year range, a
 version number or a company name: a number needs a "+", a leading 0, an area code in brackets,
@@ -30,7 +31,7 @@ _PHONES = [
     (re.compile(r"\d{3}([.\-])\d{3}\1\d{4}"), 10),  # 555-123-4567, 555.123.4567
     (re.compile(r"0\d{1,4}(?:[ \-/]\d{2,8}){1,4}"), 9),  # 030 1234567, 07700 900123
     # Any grouping at all once labelled: "555 123 4567 (Mobile)", "Tel: 12 34 56 78".
-    (re.compile(rf"\d{_GROUPS}{{5,20}}\d(?=[ \t]*\({_LABEL}\))"), 7),
+    (re.compile(rf"\d{_GROUPS}{{5,20}}\d(?=\s*\({_LABEL}\))"), 7),  # the label may wrap
     (re.compile(rf"\b{_LABEL}\.?:[ \t]*(?P<number>\+?\d{_GROUPS}{{5,20}}\d)"), 7),
 ]
 _BEFORE = re.compile(r"[\w+.,/-]\Z")  # a number inside a longer token is not a phone number

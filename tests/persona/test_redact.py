@@ -43,6 +43,7 @@ def test_a_phone_number_is_removed_whole(phone):
 
 @pytest.mark.parametrize(("written", "left"), [
     ("555 123 4567 (Mobile)", f"{PHONE_MARK} (Mobile)"),  # plain groups count once labelled
+    ("555 123 4567\n(Mobile)", f"{PHONE_MARK}\n(Mobile)"),  # the column wrapped the label
     ("Tel: 12 34 56 78", f"Tel: {PHONE_MARK}"),
     ("Phone: 0131 496 0000", f"Phone: {PHONE_MARK}"),
 ])
@@ -131,3 +132,19 @@ def test_the_phone_number_of_a_linkedin_export_never_reaches_the_twin(tmp_path, 
     assert "phone" not in json.loads((folder / "facts.json").read_text())
     assert twin_main(["persona", "check", str(folder)]) == 0
     assert "removed  Profile.pdf: 1 phone number" in capsys.readouterr().out
+
+
+def test_init_removes_them_from_the_summary_and_notes_it_drafts_from_the_pdf(tmp_path):
+    from api.persona import PdfText
+    from twin.persona.linkedin import parse_profile
+    from twin.persona.scaffold import profile_draft
+
+    lines = ["Rosa Whitfield", "Data Engineer", "Edinburgh, United Kingdom", "Summary",
+             "Reach me on +44 7700 900123 any weekday.", "Experience", "Harbour Bank",
+             "Data Engineer", "April 2017 - June 2019", "Glasgow, United Kingdom",
+             "Ran the office at 12 Harbour Street and its hotline, (0141) 496 0000."]
+    draft = profile_draft(parse_profile(PdfText(tuple(lines))))
+    assert f"Reach me on {PHONE_MARK} any weekday." in draft.files["summary.md"]
+    assert (f"Ran the office at {ADDRESS_MARK} and its hotline, {PHONE_MARK}."
+            in draft.files["notes/harbour-bank-data-engineer.md"])
+    assert "April 2017 - June 2019" in draft.files["notes/harbour-bank-data-engineer.md"]

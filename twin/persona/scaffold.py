@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from api.persona import DEFAULT_PUBLIC, PersonaError
+from api.redact import published, redact
 
 from .linkedin import Profile
 
@@ -160,12 +161,15 @@ def profile_draft(profile: Profile) -> Draft:
               "style.md": "a template with an example", "starters.txt": " / ".join(starters)}
     if notes:
         filled[f"{NOTES}/"] = f"{len(notes)} note{'s' * (len(notes) > 1)}, one a role"
+    # The summary and the notes are the PDF's words in files the owner keeps: the same phone
+    # numbers and street addresses are removed from them as from the PDF's text when compiled.
+    keep = published(str(value) for value in facts.values())
     return Draft({
         "facts.json": json.dumps(facts, ensure_ascii=False, indent=1) + "\n",
-        "summary.md": _summary(profile, facts),
+        "summary.md": redact(_summary(profile, facts), keep),
         "style.md": STYLE,
         "starters.txt": "\n".join(starters) + "\n",
-        **notes,
+        **{name: redact(text, keep) for name, text in notes.items()},
     }, filled, missing)
 
 
