@@ -97,11 +97,6 @@ def roles(lines: list[str]) -> list[Role]:
     return [role for role, _, _ in found]
 
 
-def experience(lines: list[str]) -> list[dict[str, str]]:
-    """{company, role, dates} for each dated line of an Experience section."""
-    return [role.fact() for role in roles(lines)]
-
-
 def education(lines: list[str]) -> list[str]:
     """One "degree, school (dates)" a school, from an Education section."""
     if not any("·" in line for line in lines):  # one entry a line: keep its first sentence
