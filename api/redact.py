@@ -40,8 +40,9 @@ _AFTER = re.compile(r"^[\w/-]")
 _CAPITAL = r"[A-ZÀ-ÝÄÖÜ]"
 _QUOTE = r"['\u2019]"  # an apostrophe, straight or curly
 _NAME = rf"{_CAPITAL}[\w.-]*(?:{_QUOTE}[\w.-]+)*"
+# Not "Place": "won 2 First Place awards" is no address.
 _STREET_WORDS = ("Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|"
-                 "Place|Pl|Square|Sq|Terrace|Parkway|Pkwy|Close|Crescent|Row|Mews|Highway|Hwy")
+                 "Square|Sq|Terrace|Parkway|Pkwy|Close|Crescent|Row|Mews|Highway|Hwy")
 _UNIT = r"(?:,?[ \t]+(?:Suite|Apt\.?|Apartment|Flat|Unit|Floor)[ \t]*\w+)?"
 _ADDRESSES = [
     # 221B Baker Street, 1600 Amphitheatre Parkway, 350 Fifth Avenue, Suite 3300

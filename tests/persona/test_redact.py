@@ -74,7 +74,7 @@ def test_a_street_address_is_removed(address):
     # figures in a description
     "moved 300 nightly jobs to dbt", "1,000,000 users", "$1.5M", "99.99% uptime",
     "cut latency from 1200 ms to 300 ms", "2,500 employees (2019)", "10+ years 2015-2020",
-    "Led 12 Product Teams", "0.5 FTE",
+    "Led 12 Product Teams", "0.5 FTE", "Won 2 First Place awards at hackathons",
     # company and place names
     "3M", "7-Eleven", "20th Century Fox", "Area 120", "N26", "Zalando SE", "Wayfair",
     "Tel Aviv 2019", "Strasbourg 2019", "Engineering 2019", "Harbour Bank",
