@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .redact import published, redact
+from .text import strip_controls
+
 FORMAT_VERSION = 1
 AVATAR_NAMES = ("avatar.png", "avatar.jpg", "avatar.webp")
 MAX_STARTERS = 8
@@ -21,6 +24,9 @@ ANSWERS_FILE = "answers.md"
 # answers.md holds one `## question` heading a question, with the owner's answer below it.
 ANSWER_HEADING = re.compile(r"^##[ \t]+", re.MULTILINE)
 PDF_FOOTER = re.compile(r"^Page \d+ of \d+$")
+# A persona's PDFs, whatever the case of the extension (Resume.PDF too). A hidden file such as
+# macOS's "._Resume.pdf" is none: `check` does not list it either.
+PDF_FILE = re.compile(r"[^.].*\.pdf", re.IGNORECASE)
 # Facts GET /api/profile may show when facts.json has no "public" list.
 DEFAULT_PUBLIC = ("title", "location")
 
@@ -90,29 +96,70 @@ def _check_facts(facts: Any, source: Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PdfText:
-    """A PDF's text lines, and what `read_pdf`'s `first_page` found on page 1, if asked."""
+    """A PDF's text lines, what `read_pdf`'s `first_page` found on page 1 if asked, and the
+    lines that follow a blank line (a paragraph's first, by their index in `lines`)."""
 
     lines: tuple[str, ...]
     largest: str | None = None
+    breaks: frozenset[int] = frozenset()
 
 
-def read_pdf(path: Path, *, first_page: Callable[[Any], str | None] | None = None) -> PdfText:
-    """The text lines of a PDF (whitespace collapsed, page footers dropped).
+def read_pdf(path: Path, *, first_page: Callable[[Any], str | None] | None = None,
+             page_text: Callable[[Any], str] | None = None) -> PdfText:
+    """The text lines of a PDF (control characters stripped, whitespace collapsed, page footers
+    dropped).
 
     `first_page` looks at page 1 (pypdf's page object) while the file is open: `twin persona
-    init` finds the name there, set in the largest type.
+    init` finds the name there, set in the largest type. `page_text` extracts a page's text in
+    place of pypdf's own extraction: init's marks paragraph breaks with blank lines.
     """
-    from pypdf import PdfReader  # build time only: never imported when serving a request
-    from pypdf.errors import PyPdfError
+    import logging
 
+    from pypdf import PdfReader  # build time only: never imported when serving a request
+
+    # pypdf logs what it repairs ("incorrect startxref pointer"); the owner gets one line from
+    # us instead, or none when the repair worked.
+    pypdf_log, quiet = logging.getLogger("pypdf"), logging.NullHandler()
+    propagate, pypdf_log.propagate = pypdf_log.propagate, False
+    pypdf_log.addHandler(quiet)  # with no handler at all, Python would print to stderr anyway
     try:
         reader = PdfReader(path)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [(page_text or _extract)(page) for page in reader.pages]
         largest = first_page(reader.pages[0]) if first_page and reader.pages else None
-    except (PyPdfError, OSError, ValueError) as exc:
-        raise PersonaError(f"{path}: cannot read PDF ({exc.__class__.__name__})") from None
-    lines = (" ".join(line.split()) for text in pages for line in text.splitlines())
-    return PdfText(tuple(line for line in lines if line and not PDF_FOOTER.match(line)), largest)
+    except OSError as exc:
+        raise PersonaError(f"{path}: cannot read PDF ({exc.strerror or exc})") from None
+    except Exception as exc:  # a malformed file makes pypdf raise almost anything
+        # (NotImplementedError for an unknown stream filter, DeprecationError for an old filter
+        # name, KeyError, RecursionError...): whatever it is, this file cannot be read.
+        raise PersonaError(f"{path}: cannot read PDF ({exc.__class__.__name__}); export it "
+                           "again or remove it") from None
+    finally:
+        pypdf_log.propagate = propagate
+        pypdf_log.removeHandler(quiet)
+    lines: list[str] = []
+    breaks = set()
+    for text in pages:
+        blank = False  # a paragraph goes on from one page to the next
+        for raw in strip_controls(text).splitlines():
+            line = " ".join(raw.split())
+            if not line or PDF_FOOTER.match(line):
+                blank = blank or not line
+                continue
+            if blank and lines:
+                breaks.add(len(lines))
+            blank = False
+            lines.append(line)
+    name = " ".join(strip_controls(largest).split()) if largest else ""
+    return PdfText(tuple(lines), name or None, frozenset(breaks))
+
+
+def _extract(page: Any) -> str:
+    return page.extract_text() or ""
+
+
+def pdf_files(folder: Path) -> list[Path]:
+    """The PDFs in a persona folder, `.pdf` in any case, in name order."""
+    return sorted(p for p in folder.iterdir() if PDF_FILE.fullmatch(p.name) and p.is_file())
 
 
 def parse_answers(text: str, source: Path) -> list[list[str]]:
@@ -144,6 +191,15 @@ def find_avatar(folder: Path) -> Path | None:
     return None
 
 
+def _strings(value: Any) -> list[str]:
+    """Every string in a JSON value."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)]
+
+
 def compile_persona(folder: Path) -> dict[str, Any]:
     """Read a persona folder (PDFs included) into one JSON-serialisable document."""
     folder = Path(folder)
@@ -157,13 +213,15 @@ def compile_persona(folder: Path) -> dict[str, Any]:
     starters = [s.strip() for s in _read_text(folder / "starters.txt", False).splitlines()]
     avatar = find_avatar(folder)
     answers_file = folder / ANSWERS_FILE
+    # A phone number or street address in a document is removed unless facts.json states it.
+    keep = published(_strings(facts)) if isinstance(facts, dict) else set()
     return {
         "format": FORMAT_VERSION,
         "facts": _check_facts(facts, facts_file),
         "summary": _read_text(folder / "summary.md"),
         "style": _read_text(folder / "style.md"),
-        "documents": [[pdf.name, "\n".join(read_pdf(pdf).lines)]
-                      for pdf in sorted(folder.glob("*.pdf"))],
+        "documents": [[pdf.name, redact("\n".join(read_pdf(pdf).lines), keep)]
+                      for pdf in pdf_files(folder)],
         "starters": [s for s in starters if s][:MAX_STARTERS],
         "avatar": avatar.name if avatar else None,
         "answers": parse_answers(_read_text(answers_file, False), answers_file),

@@ -3,7 +3,7 @@
 The offline model matches questions with `terms`, `twin persona check` compares facts with
 `words`, the offline model and `twin persona init` find addresses with `EMAIL_IN_TEXT`, and the
 API checks a whole address with `EMAIL` and compares two with `same_address`. `strip_controls`
-removes the characters that can hide or reorder text on a screen.
+makes text from outside (a PDF, a visitor) safe to print on a terminal and to store.
 """
 
 from __future__ import annotations
@@ -39,18 +39,6 @@ EMAIL_IN_TEXT = re.compile(
     rf"[A-Za-z0-9._%+-](?:[A-Za-z0-9._%+&'-]{{0,62}}[A-Za-z0-9._%+-])?@{_DOMAIN}"
     r"(?![\w-])")  # nor end inside a longer word: "ada@example.comx" is no address
 
-# What can hide, reorder or act on text where it is shown: C0 controls but tab and line feed,
-# DEL, C1 controls, bidi embeddings, overrides and isolates, zero-width characters and marks,
-# the word joiner and the byte-order mark.
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-
-
-def strip_controls(text: str) -> str:
-    """`text` without control, bidi and zero-width characters; line feeds and tabs are kept."""
-    return _CONTROLS.sub("", text)
-
-
 def same_address(a: str, b: str) -> bool:
     """Whether two whole addresses are one: the local part exactly, the domain in any case.
 
@@ -61,6 +49,26 @@ def same_address(a: str, b: str) -> bool:
     local_b, _, domain_b = b.rpartition("@")
     return (local_a == local_b and domain_a.isascii() and domain_b.isascii()
             and domain_a.lower() == domain_b.lower())
+
+
+# What Python counts as a line break (str.splitlines) becomes a newline, so lines stay apart:
+# CR and CRLF, VT, FF, the C0 separators FS/GS/RS, NEL (U+0085), U+2028 and U+2029.
+_LINE_BREAK = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Everything else that moves the cursor, changes colours, reorders text or hides in it: the other
+# C0 controls (tab and newline stay), DEL, the C1 controls, bidi embeddings, overrides and
+# isolates, zero-width spaces and joiners, the LTR/RTL marks, the word joiner and the BOM.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060"
+    "\u2066-\u2069\ufeff]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters: line breaks become newlines, tabs stay, the rest goes.
+
+    An escape sequence loses its ESC and prints as plain characters; a zero-width joiner goes
+    too, so an emoji sequence joined by one shows as its parts.
+    """
+    return _CONTROL.sub("", _LINE_BREAK.sub("\n", text))
 
 
 def words(text: str) -> list[str]:

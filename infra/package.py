@@ -15,7 +15,9 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from api.persona import write_compiled_persona
+import pulumi
+
+from api.persona import PersonaError, write_compiled_persona
 from infra.bytecode import TASK_ROOT, compile_entries, find_python, warn_no_python
 from infra.settings import PROJECT_DIR
 from twin.persona.check import require_valid_persona
@@ -34,6 +36,10 @@ PIP_RECORDS = ("RECORD", "INSTALLER", "REQUESTED", "WHEEL")
 # Python files that ship as source beside their bytecode, so tracebacks show their lines: the
 # app's own. Dependencies ship bytecode alone (README, "The Lambda package").
 APP_SOURCES = ("api/",)
+
+
+class PersonaRefused(PersonaError, pulumi.RunError):
+    """The persona fails `twin persona check`: Pulumi prints the message, with no traceback."""
 
 
 def lambda_requirements(pyproject: Path = PROJECT_DIR / "pyproject.toml") -> list[str]:
@@ -107,12 +113,18 @@ def build_package(
     keep_sources: tuple[str, ...] = APP_SOURCES,
 ) -> Path:
     """Build `<build_dir>/twin-lambda.zip`, with bytecode for `python_version`, and return it."""
-    require_valid_persona(persona_dir)  # a persona `check` fails is never deployed, same message
+    try:
+        require_valid_persona(persona_dir)  # a persona `check` fails is never deployed
+    except PersonaError as exc:
+        raise PersonaRefused(str(exc)) from None  # check's own message, and nothing more
     deps = cached_dependencies(lambda_requirements(), python_version, build_dir)
     sources = {**_files(deps), **_files(PROJECT_DIR / "api", "api/")}
     entries = {name: path.read_bytes() for name, path in sources.items()}
     with tempfile.TemporaryDirectory() as scratch:
-        compiled = write_compiled_persona(persona_dir, Path(scratch) / PERSONA_FILE)
+        try:  # a file changed since the check
+            compiled = write_compiled_persona(persona_dir, Path(scratch) / PERSONA_FILE)
+        except PersonaError as exc:
+            raise PersonaRefused(str(exc)) from None
         entries[PERSONA_FILE] = compiled.read_bytes()
     python = find_python(python_version)
     if python is None:

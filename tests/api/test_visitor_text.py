@@ -28,8 +28,9 @@ INVISIBLE = {"zero-width space": "\u200b", "zero-width joiner": "\u200d",
 
 
 def test_strip_controls_keeps_line_feeds_and_tabs_and_removes_the_rest():
+    # NEL (in REFUSED) and CR are line breaks to Python: they become newlines, lines stay apart.
     text = "a\tb\nc" + "".join(REFUSED.values()) + "".join(INVISIBLE.values()) + "\x00\x7f\r d"
-    assert strip_controls(text) == "a\tb\nc d"
+    assert strip_controls(text) == "a\tb\nc\n\n d"
 
 
 def test_strip_controls_keeps_letters_of_every_script():

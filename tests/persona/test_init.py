@@ -41,6 +41,10 @@ def test_init_from_a_linkedin_export_fills_the_facts(profile, tmp_path, capsys):
     assert facts["specialties"] == profile_pdf.SKILLS
     assert facts["email"] == profile_pdf.EMAIL
     assert facts["linkedin"] == profile_pdf.LINKEDIN  # re-joined where the sidebar wrapped it
+    assert facts["website"] == profile_pdf.WEBSITE  # the Contact column's "(Personal)" site
+    assert facts["years_experience"] == 12  # "with 12 years of experience" in the Summary
+    # "Confluent Certified Developer for" / "Apache Kafka" wrapped in the column: one name.
+    assert facts["certifications"] == profile_pdf.CERTIFICATIONS
     assert facts["experience"] == [
         {"company": "Northwind Analytics", "role": "Head of Data Platform",
          "dates": "March 2021 - Present"},
@@ -55,7 +59,9 @@ def test_init_from_a_linkedin_export_fills_the_facts(profile, tmp_path, capsys):
     assert facts["languages"] == ["English (Native or Bilingual)", "Spanish (Professional Working)"]
     assert facts["public"] == ["title", "location"]
     summary = (folder / "summary.md").read_text()
-    assert " ".join(profile_pdf.SUMMARY) in summary
+    # Two paragraphs, as the export sets them apart by space alone.
+    assert summary == "# About me\n\n" + "\n\n".join(
+        " ".join(paragraph) for paragraph in profile_pdf.SUMMARY_PARAGRAPHS) + "\n"
     starters = (folder / "starters.txt").read_text().splitlines()
     assert starters == ["What do you do at Northwind Analytics?",
                         "What have you done with Data Engineering?",
@@ -65,6 +71,41 @@ def test_init_from_a_linkedin_export_fills_the_facts(profile, tmp_path, capsys):
     assert "Harbour Bank" in persona.documents[0][1]
     out = capsys.readouterr().out
     assert "specialties (3), experience (4)" in out and "Review" in out and "check" in out
+    assert "notes/        4 notes, one a role" in out
+
+
+def test_init_writes_one_note_a_role_from_the_experience_section(profile, tmp_path):
+    folder = tmp_path / "me"
+    assert main(["init", str(folder), "--from", str(profile)]) == 0
+    notes = {p.name: p.read_text() for p in (folder / "notes").iterdir()}
+    assert sorted(notes) == ["harbour-bank-data-engineer.md",
+                             "harbour-bank-senior-data-engineer.md",
+                             "loomwork-studio-software-developer.md",
+                             "northwind-analytics-head-of-data-platform.md"]
+    assert notes["harbour-bank-senior-data-engineer.md"] == (
+        "# Senior Data Engineer at Harbour Bank\n\n"
+        "June 2019 - February 2021\n"
+        "Glasgow, United Kingdom\n\n"
+        "Moved the nightly risk batch from Oracle to Spark on EMR, cutting its run from six hours "
+        "to forty minutes.\n\n"
+        f"Source: {profile_pdf.LINKEDIN}\n")
+    # A role with no description and no place: its title and dates.
+    assert notes["loomwork-studio-software-developer.md"] == (
+        "# Software Developer at Loomwork Studio\n\n2014 - 2017\n\n"
+        f"Source: {profile_pdf.LINKEDIN}\n")
+    for text in notes.values():
+        title = text.splitlines()[0]
+        assert title.startswith("# ") and " at " in title
+    load_persona(folder)  # a notes folder does not stop the persona loading
+
+
+def test_a_resume_with_one_line_roles_gets_notes_with_their_place(tmp_path):
+    folder = tmp_path / "ada"
+    assert main(["init", str(folder), "--from", str(EXAMPLE_PERSONA / "resume.pdf")]) == 0
+    note = (folder / "notes" / "quarry-labs-software-engineer.md").read_text()
+    # The role's place was in brackets on its dated line; its wrapped sentence is whole again.
+    assert note == ("# Software Engineer at Quarry Labs\n\n2014 - 2018\nPorto\n\n"
+                    "Python and Django web applications for retail and tourism clients.\n")
 
 
 def test_a_resume_not_from_linkedin_still_gives_a_usable_draft(tmp_path, capsys):
@@ -182,3 +223,51 @@ def test_starters_fit_the_facts_and_always_number_four():
     past = {"experience": [{"company": "Acme", "role": "Engineer", "dates": "2010 - 2012"}]}
     assert draft_starters(past) == ["What did you do at Acme?", *GENERIC_STARTERS[:3]]
     assert draft_starters({}) == list(GENERIC_STARTERS)
+
+
+def test_wrapped_certifications_join_and_whole_ones_stay_apart():
+    from twin.persona.linkedin import _join_wrapped
+
+    assert _join_wrapped(["Confluent Certified Developer for", "Apache Kafka",
+                          "AWS Certified Data Analytics -", "Specialty", "dbt Fundamentals",
+                          "Scrum Master Level A", "Kubernetes and Cloud Native Associate",
+                          "(KCNA)"]) == [
+        "Confluent Certified Developer for Apache Kafka",
+        "AWS Certified Data Analytics - Specialty", "dbt Fundamentals", "Scrum Master Level A",
+        "Kubernetes and Cloud Native Associate (KCNA)"]
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("Data engineer with 12 years of experience in finance.", 12),
+    ("15+ years' experience building platforms", 15),
+    ("Over 10 years of hands-on engineering experience.", 10),
+    ("I bring 8 yrs experience.", 8),
+    ("Three years at Acme, 2019 - 2022, and 4 years in a row on call.", None),
+    ("March 2021 - Present (3 years 8 months)", None),
+])
+def test_years_of_experience_only_when_the_profile_states_them(text, years):
+    from twin.persona.linkedin import _years
+
+    assert _years([text]) == years
+
+
+def test_a_personal_website_wrapped_by_the_column_is_whole_again():
+    from twin.persona.linkedin import _website
+
+    assert _website(["rosa@example.org", "www.example.com/blog/rosa-", "whitfield (Personal)"]) \
+        == "https://www.example.com/blog/rosa-whitfield"
+    assert _website(["https://rosa.dev (Portfolio)"]) == "https://rosa.dev"
+    assert _website(["northwind.example (Company)"]) == ""  # the employer's, not the owner's
+
+
+def test_the_same_title_twice_at_one_company_gets_two_notes():
+    from twin.persona.history import Role
+    from twin.persona.linkedin import Profile
+    from twin.persona.scaffold import role_notes
+
+    profile = Profile(roles=[Role("Acme", "Engineer", "2020 - Present", "", ["Platform."]),
+                             Role("Acme", "Engineer", "2015 - 2018", "Porto", [])])
+    assert role_notes(profile) == {
+        "notes/acme-engineer.md": "# Engineer at Acme\n\n2020 - Present\n\nPlatform.\n",
+        "notes/acme-engineer-2.md": "# Engineer at Acme\n\n2015 - 2018\nPorto\n",
+    }

@@ -11,24 +11,32 @@ TITLE = "Head of Data Platform at Northwind Analytics"
 LOCATION = "Edinburgh, Scotland, United Kingdom"
 EMAIL = "rosa.whitfield@example.org"
 LINKEDIN = "https://www.linkedin.com/in/rosa-whitfield-4b2a91"
+WEBSITE = "https://rosawhitfield.example.org"
+PHONE = "+44 7700 900123"  # LinkedIn puts the phone number in the Contact column
 SKILLS = ["Data Engineering", "Apache Spark", "dbt"]
+CERTIFICATIONS = ["Google Professional Data Engineer", "AWS Certified Data Analytics - Specialty",
+                  "Confluent Certified Developer for Apache Kafka"]
 
 SIDEBAR = [
-    ("Contact", [EMAIL, "www.linkedin.com/in/rosa-whitfield-", "4b2a91 (LinkedIn)",
-                 "rosawhitfield.example.org (Personal)"]),
+    ("Contact", [f"{PHONE} (Mobile)", EMAIL, "www.linkedin.com/in/rosa-whitfield-",
+                 "4b2a91 (LinkedIn)", "rosawhitfield.example.org (Personal)"]),
     ("Top Skills", SKILLS),
     ("Languages", ["English (Native or Bilingual)", "Spanish (Professional", "Working)"]),
-    ("Certifications", ["Google Professional Data Engineer",
-                        "AWS Certified Data Analytics - Specialty"]),
+    # The narrow column wraps the longest name, as LinkedIn's does.
+    ("Certifications", [*CERTIFICATIONS[:2], "Confluent Certified Developer for", "Apache Kafka"]),
 ]
 # The headline wraps onto a second line, as long LinkedIn headlines do.
 IDENTITY = [(NAME, 26), (f"{TITLE} | Building reliable", 12), ("data pipelines", 12),
             (LOCATION, 10.5)]
-SUMMARY = [
-    "I lead the data platform team at Northwind Analytics, where nine engineers and I run the",
-    "pipelines behind every report our customers read. I care about tested, boring data",
-    "pipelines, clear ownership and on-call rotas that let people sleep.",
+# Two paragraphs with a blank line between, as LinkedIn sets them; the first ends on a full
+# line, so only the space between them tells where it ends.
+SUMMARY_PARAGRAPHS = [
+    ["I lead the data platform team at Northwind Analytics, where nine engineers and I run the",
+     "pipelines behind every report our customers read, with 12 years of experience in data."],
+    ["I care about tested, boring data pipelines, clear ownership and on-call rotas that let",
+     "people sleep."],
 ]
+SUMMARY = [*SUMMARY_PARAGRAPHS[0], "", *SUMMARY_PARAGRAPHS[1]]  # "" is the blank line
 EXPERIENCE = [
     "Northwind Analytics", "Head of Data Platform", "March 2021 - Present (3 years 8 months)",
     LOCATION, "Built the team from two to nine engineers and moved 300 nightly jobs to dbt.",
@@ -67,7 +75,10 @@ class _Writer:
         self.y += 6
         self.line(heading, size)
         for text in lines:
-            self.line(text)
+            if text:
+                self.line(text)
+            else:  # a blank line: space, and no text at all
+                self.y += 14.5
 
 
 def _new_pdf() -> FPDF:
@@ -106,6 +117,36 @@ def linkedin_pdf(dest: Path, two_column: bool = True) -> Path:
         main.section(heading, lines)
     _footers(pdf)
     pdf.output(str(dest))
+    return dest
+
+
+def text_pdf(dest: Path, lines: list[str]) -> Path:
+    """A plain one-column PDF of `lines` (Latin-1 text: the core fonts write no more)."""
+    pdf = _new_pdf()
+    writer = _Writer(pdf, 40, 500)
+    for text in lines:
+        writer.line(text)
+    pdf.output(str(dest))
+    return dest
+
+
+def broken_pdf(dest: Path, fault: str) -> Path:
+    """A profile export spoilt as hostile or damaged files are: `fault` says how.
+
+    "filter": its content stream names a filter nobody knows (/FooooDecode); "old-filter": the
+    abbreviation /Fl, which pypdf refuses with a DeprecationError; "xref": the file ends inside
+    its cross-reference table. The first two keep every byte offset, so only the stream fails.
+    """
+    data = linkedin_pdf(dest).read_bytes()
+    if fault == "filter":
+        data = data.replace(b"/FlateDecode", b"/FooooDecode")
+    elif fault == "old-filter":
+        data = data.replace(b"/FlateDecode", b"/Fl         ")
+    elif fault == "xref":
+        data = data[: data.rindex(b"\nxref") + 30]
+    else:
+        raise ValueError(fault)
+    dest.write_bytes(data)
     return dest
 
 

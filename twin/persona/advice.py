@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from api.persona import ANSWER_HEADING, ANSWERS_FILE, Persona
+from api.redact import PHONE, find
 from api.text import words
 
 from .scaffold import TEMPLATE_FACTS, TEMPLATE_MARK
@@ -14,8 +15,6 @@ from .scaffold import TEMPLATE_FACTS, TEMPLATE_MARK
 SUMMARY_CHARS = (200, 4_000)
 # Facts that are contact details or names: they need not appear anywhere else.
 SELF_EVIDENT = ("full_name", "name", "email", "linkedin", "public")
-# "+44 7700 900123" or "07700 900123 (Mobile)", as LinkedIn's Contact section writes a phone.
-PHONE = re.compile(r"\+\d[\d ().-]{6,}\d|\d[\d .-]{6,}\d\s*\((?:Mobile|Home|Work)\)")
 
 
 def _words(text: str) -> set[str]:
@@ -75,10 +74,10 @@ def persona_warnings(persona: Persona, folder: Path | None) -> list[str]:
     if not low <= len(persona.summary) <= high:
         found.append(f"{where('summary.md')}: {len(persona.summary):,} characters; write "
                      f"{low:,} to {high:,} so the twin has enough to say, but not too much")
-    for name, text in [("summary.md", persona.summary), *persona.documents]:
-        if PHONE.search(text):
-            found.append(f"{where(name)}: holds what looks like a phone number, which the twin "
-                         "may give to any visitor; remove it unless you mean to publish it")
+    # Documents have theirs removed when compiled; the summary is the owner's own words.
+    if any(kind == PHONE for _, _, kind in find(persona.summary)):
+        found.append(f"{where('summary.md')}: holds what looks like a phone number, which the "
+                     "twin may give to any visitor; remove it unless you mean to publish it")
     for name, text in persona.documents:
         if not text.strip():
             found.append(f"{where(name)}: no text can be extracted (a scanned image?), so the "

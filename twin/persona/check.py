@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from api.persona import ANSWERS_FILE, AVATAR_NAMES, Persona, PersonaError, load_persona
+from api.persona import (
+    ANSWERS_FILE,
+    AVATAR_NAMES,
+    PDF_FILE,
+    Persona,
+    PersonaError,
+    load_persona,
+)
 from api.prompt import build_system_prompt
+from api.redact import redactions
 
 from .advice import persona_warnings
 
@@ -42,11 +50,14 @@ class Report:
     prompt_chars: int = 0
     tool_chars: int = 0
     header: dict | None = None
+    redacted: list[str] = field(default_factory=list)  # what compiling removed, per document
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def failure_message(self) -> str:
         """The errors as `check` prints them, and as a deploy refusing this persona says them."""
+        if len(self.errors) == 1:  # one line, as a deploy prints it
+            return f"persona check failed for {self.path}: {self.errors[0]}"
         count = f"{len(self.errors)} error" + ("s" if len(self.errors) > 1 else "")
         lines = [f"persona check failed ({count}) for {self.path}:"]
         return "\n".join(lines + [f"  error  {e}" for e in self.errors])
@@ -58,11 +69,12 @@ class Report:
 
 def _file_note(path: Path, persona: Persona | None) -> str:
     name = path.name
-    if name not in READ and path.suffix != ".pdf":
+    pdf = PDF_FILE.fullmatch(name) is not None
+    if name not in READ and not pdf:
         return "not read (not part of a persona)"
     if persona is None:
         return ""
-    if path.suffix == ".pdf":
+    if pdf:
         return f"{len(dict(persona.documents).get(name, '')):,} characters of text"
     notes = {
         "facts.json": f"{len([k for k in persona.facts if k != 'public'])} facts",
@@ -90,6 +102,13 @@ def _largest_part(persona: Persona, path: Path) -> Path:
     return path / max(sizes, key=lambda name: sizes[name])
 
 
+def _counted(counts: dict[str, int]) -> str:
+    """ "1 phone number and 2 street addresses" """
+    parts = [f"{n} {kind}" + ("" if n == 1 else "es" if kind.endswith("s") else "s")
+             for kind, n in sorted(counts.items())]
+    return " and ".join(parts)
+
+
 def check_persona(path: Path, budget: int = PROMPT_BUDGET_TOKENS,
                   today: date | None = None) -> Report:
     """Load the persona exactly as start-up does, then measure it and list what to improve."""
@@ -111,6 +130,8 @@ def check_persona(path: Path, budget: int = PROMPT_BUDGET_TOKENS,
     report.prompt_chars = len(build_system_prompt(persona, today or today_utc()))
     report.tool_chars = len(json.dumps(tool_config(TOOL_SPECS)))
     report.header = persona.profile()
+    report.redacted = [f"{name}: {_counted(redactions(text))}"
+                       for name, text in persona.documents if redactions(text)]
     report.warnings = persona_warnings(persona, path if path.is_dir() else None)
     prompt_tokens = tokens(report.prompt_chars)
     if prompt_tokens > CONTEXT_TOKENS:

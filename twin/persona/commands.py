@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from api.persona import PersonaError, load_persona
+from api.text import strip_controls
 from twin.groups import InOrder
 from twin.invocation import twin_command
 
@@ -25,21 +26,24 @@ from .check import (
 )
 
 
-def draft_persona(folder: Path, source: Path | None, force: bool) -> int:
+def draft_persona(folder: Path | str, source: Path | None, force: bool) -> int:
     """Write a draft persona (from a profile PDF when given) and say what to review."""
     from api.persona import read_pdf
 
-    from .scaffold import profile_draft, template_draft, write_draft
+    from .scaffold import NOTES, copy_name, profile_draft, template_draft, write_draft
 
+    if not str(folder).strip():  # "" would mean the current folder, which nobody means
+        raise PersonaError("the persona folder is empty; name one, e.g. personas/me")
+    folder = Path(folder)
     if source is None:
         draft = template_draft()
     else:
         if not source.is_file():
             raise PersonaError(f"{source}: file not found")
         from .linkedin import parse_profile
-        from .pdftext import largest_text
+        from .pdftext import largest_text, text_with_gaps
 
-        text = read_pdf(source, first_page=largest_text)
+        text = read_pdf(source, first_page=largest_text, page_text=text_with_gaps)
         if not text.lines:  # a scanned image: nothing to draft from, and nothing worth copying
             print(f"{source}: no text can be extracted (a scanned image?); writing the template")
             source = None
@@ -50,7 +54,7 @@ def draft_persona(folder: Path, source: Path | None, force: bool) -> int:
     for name, what in draft.filled.items():
         print(f"  {name:<13} {what}")
     if source is not None:
-        print(f"  {source.name:<13} copied: its full text is part of the persona")
+        print(f"  {copy_name(source):<13} copied: its full text is part of the persona")
     if draft.missing:
         print(f"Not found, add them to facts.json if you want them: {', '.join(draft.missing)}")
     review = {
@@ -59,8 +63,11 @@ def draft_persona(folder: Path, source: Path | None, force: bool) -> int:
         "style.md": "replace the example with how you talk, then delete the comment",
         "starters.txt": "the page shows the first four",
     }
+    if f"{NOTES}/" in draft.filled:
+        review[f"{NOTES}/"] = "one note a role, from the Experience section: add what it left out"
     if source is not None:
-        review[source.name] = "its whole text reaches the model: nothing you would not publish"
+        review[copy_name(source)] = ("its whole text reaches the model (phone numbers and street "
+                                     "addresses removed): nothing you would not publish")
     print("Review before you publish (the twin tells visitors only what these files say):")
     for name, what in review.items():
         print(f"  {name:<13} {what}")
@@ -90,13 +97,18 @@ def render(report: Report, budget: int) -> str:
             f"{len(header['starters'])} starter questions",
         ]
     lines = [f"Persona {report.path}", "", *(f"  {row}".rstrip() for row in rows), ""]
+    if report.redacted:
+        lines.append("Removed from the documents' text, so the twin cannot tell visitors (state "
+                     "one in facts.json to publish it):")
+        lines += [f"  removed  {what}" for what in report.redacted] + [""]
     if report.warnings:
         plural = "s" if len(report.warnings) > 1 else ""
         lines.append(f"{len(report.warnings)} warning{plural}:")
         lines += [f"  warning  {w}" for w in report.warnings]
     elif not report.errors:
         lines.append("No warnings.")
-    return "\n".join(lines).rstrip()
+    # Printable whatever the files hold (a facts.json typed or pasted with escapes in it).
+    return strip_controls("\n".join(lines).rstrip())
 
 
 def _reported(command: Callable[..., int]) -> Callable[..., int]:
@@ -108,10 +120,11 @@ def _reported(command: Callable[..., int]) -> Callable[..., int]:
         try:
             return command(**options)
         except PersonaError as exc:
-            print(f"persona {name}: {exc}", file=sys.stderr)
+            print(strip_controls(f"persona {name}: {exc}"), file=sys.stderr)
         except OSError as exc:  # a folder that cannot be made or a file that cannot be written
             where = exc.filename or options.get("folder")
-            print(f"persona {name}: {where}: {exc.strerror or exc}", file=sys.stderr)
+            print(strip_controls(f"persona {name}: {where}: {exc.strerror or exc}"),
+                  file=sys.stderr)
         return 1
 
     return run
@@ -130,12 +143,12 @@ def persona() -> None:
 
 
 @persona.command("init")
-@FOLDER
+@click.argument("folder")  # a string: click would make "" the current folder before we saw it
 @click.option("--from", "source", type=click.Path(path_type=Path),
               help="a LinkedIn 'Save to PDF' export or another résumé as PDF")
 @click.option("--force", is_flag=True, help="overwrite files that exist")
 @_reported
-def init_command(folder: Path, source: Path | None, force: bool) -> int:
+def init_command(folder: str, source: Path | None, force: bool) -> int:
     """Create a persona folder, drafted from a profile PDF or as a commented template.
 
     It never overwrites a file unless --force is given, and prints what it filled, what it could
@@ -157,7 +170,7 @@ def check_command(folder: Path, budget: int) -> int:
     report = check_persona(folder, budget)
     print(render(report, budget))
     if report.errors:
-        print(report.failure_message(), file=sys.stderr)
+        print(strip_controls(report.failure_message()), file=sys.stderr)
         return 1
     return 0
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from api.persona import PdfText
 from api.text import EMAIL_IN_TEXT as EMAIL
 
-from .history import DASHES, education, experience
+from .history import DASHES, Role, education, roles
 
 # Section headings, as LinkedIn and most résumés write them, and what each section holds.
 SECTIONS = {
@@ -26,6 +26,14 @@ SECTIONS = {
         "speaking", "interests", "courses", "references", "achievements")},
 }
 LINKEDIN = re.compile(r"linkedin\.com/in/([A-Za-z0-9_%-]+)")
+# LinkedIn labels each address in the Contact column; these are the owner's own sites.
+WEBSITE = re.compile(r"^(\S+)\s*\((?:Personal|Portfolio|Blog)\)$")
+# "12 years of experience", "15+ years' experience", "over 10 years of hands-on experience"
+YEARS = re.compile(r"\b(\d{1,2})\+?\s*(?:years|yrs)\.?['\u2019]?\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?"
+                   r"experience\b", re.IGNORECASE)
+# A line a narrow column wrapped ends on a word no name ends on ("Developer for" / "Apache Kafka").
+# Lower case only: "Level A" ends a name, "for" does not.
+OPEN_END = re.compile(r"(?:\b(?:for|of|and|in|the|to|with|on|at|by|a|an)|[&,/+-])$")
 SEPARATORS = re.compile(rf"\s+[{DASHES}|·•]\s+")
 
 
@@ -38,10 +46,13 @@ class Profile:
     location: str = ""
     email: str = ""
     linkedin: str = ""
+    website: str = ""
+    years_experience: int | None = None
     skills: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     certifications: list[str] = field(default_factory=list)
     experience: list[dict[str, str]] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)  # the same roles, with what each was
     education: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # paragraphs
 
@@ -51,6 +62,19 @@ def _join_open_brackets(lines: list[str]) -> list[str]:
     joined: list[str] = []
     for line in lines:
         if joined and joined[-1].count("(") > joined[-1].count(")"):
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+    return joined
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Re-join items a narrow column wrapped: after a line ending on "for", "of", "-"..., or
+    before one opening a bracket, the line goes on. (A lower-case start proves nothing: "dbt
+    Fundamentals" is a whole certification.)"""
+    joined: list[str] = []
+    for line in lines:
+        if joined and (OPEN_END.search(joined[-1]) or line[:1] == "("):
             joined[-1] += " " + line
         else:
             joined.append(line)
@@ -73,6 +97,8 @@ def _sections(text: PdfText) -> tuple[list[str], dict[str, list[str]]]:
         elif kind:
             current = sections.setdefault(kind, [])
         else:
+            if i in text.breaks and current and current is sections.get("summary"):
+                current.append("")  # the Summary's paragraphs stay apart
             current.append(line)
     return identity, {k: _join_open_brackets(v) for k, v in sections.items()}
 
@@ -114,11 +140,33 @@ def _linkedin_url(lines: list[str]) -> str:
     return ""
 
 
+def _website(lines: list[str]) -> str:
+    """The owner's own site from the Contact column, re-joined where the column wrapped it."""
+    for i, line in enumerate(lines):
+        found = WEBSITE.match(line)
+        if not found:
+            continue
+        address = found.group(1)
+        if i and lines[i - 1].endswith(("-", "/", ".")) and " " not in lines[i - 1]:
+            address = lines[i - 1] + address
+        return address if "://" in address else f"https://{address}"
+    return ""
+
+
+def _years(texts: list[str]) -> int | None:
+    found = YEARS.search(" ".join(texts))
+    return int(found.group(1)) if found else None
+
+
 def _paragraphs(lines: list[str]) -> list[str]:
-    """Re-join wrapped lines; a short line ending a sentence ends a paragraph."""
+    """Re-join wrapped lines; a blank line, or a short line ending a sentence, ends a paragraph."""
     width = max((len(line) for line in lines), default=0)
     paragraphs, current = [], []
     for line in lines:
+        if not line:
+            paragraphs += [" ".join(current)] if current else []
+            current = []
+            continue
         current.append(line)
         if line.endswith((".", "!", "?", ":")) and len(line) < width * 0.7:
             paragraphs.append(" ".join(current))
@@ -142,8 +190,12 @@ def parse_profile(text: PdfText) -> Profile:
     profile.linkedin = _linkedin_url(sections.get("contact", []) or list(text.lines))
     profile.skills = _items(sections.get("skills", []))[:12]
     profile.languages = sections.get("languages", [])
-    profile.certifications = [c.rstrip(".") for c in sections.get("certifications", [])]
-    profile.experience = experience(sections.get("experience", []))
+    profile.website = _website(sections.get("contact", []))
+    profile.certifications = [c.rstrip(".")
+                              for c in _join_wrapped(sections.get("certifications", []))]
+    profile.roles = roles(sections.get("experience", []))
+    profile.experience = [role.fact() for role in profile.roles]
     profile.education = education(sections.get("education", []))
     profile.summary = _paragraphs(sections.get("summary", []))
+    profile.years_experience = _years([*identity, *profile.summary])
     return profile

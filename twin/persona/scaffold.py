@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from api.persona import DEFAULT_PUBLIC, PersonaError
+from api.redact import published, redact
 
 from .linkedin import Profile
 
@@ -82,7 +85,8 @@ def _facts(profile: Profile) -> tuple[dict[str, Any], list[str]]:
     found: dict[str, Any] = {
         "full_name": " ".join(words), "name": words[0] if words else "",
         "title": profile.title, "location": profile.location, "email": profile.email,
-        "linkedin": profile.linkedin, "specialties": profile.skills,
+        "linkedin": profile.linkedin, "website": profile.website,
+        "years_experience": profile.years_experience, "specialties": profile.skills,
         "experience": profile.experience, "education": "; ".join(profile.education),
         "languages": profile.languages, "certifications": profile.certifications,
     }
@@ -106,6 +110,31 @@ def _summary(profile: Profile, facts: dict[str, Any]) -> str:
     return SUMMARY_GUIDE + "\n" + intro + "\n"
 
 
+NOTES = "notes"
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.casefold())) or "role"
+
+
+def role_notes(profile: Profile) -> dict[str, str]:
+    """One Markdown note a role: "# Title at Company", its dates and place, what it was."""
+    notes: dict[str, str] = {}
+    for role in profile.roles:
+        title = " at ".join(part for part in (role.role, role.company) if part)
+        stem = _slug(f"{role.company} {role.role}")
+        name, n = f"{NOTES}/{stem}.md", 1
+        while name in notes:  # the same title twice at one company
+            n += 1
+            name = f"{NOTES}/{stem}-{n}.md"
+        lines = [f"# {title}", "", role.dates]
+        lines += [role.location] if role.location else []
+        lines += ["", *role.description] if role.description else []
+        lines += ["", f"Source: {profile.linkedin}"] if profile.linkedin else []
+        notes[name] = "\n".join(lines) + "\n"
+    return notes
+
+
 def template_draft() -> Draft:
     """The commented template written when there is no profile to start from."""
     facts = {**TEMPLATE_FACTS, "public": list(DEFAULT_PUBLIC)}
@@ -127,29 +156,69 @@ def profile_draft(profile: Profile) -> Draft:
     count = len(profile.summary)
     summary = (f"the Summary section ({count} paragraph{'s' * (count > 1)})" if count
                else "a short draft from the facts (the PDF has no Summary section)")
+    notes = role_notes(profile)
+    filled = {"facts.json": ", ".join(counted), "summary.md": summary,
+              "style.md": "a template with an example", "starters.txt": " / ".join(starters)}
+    if notes:
+        filled[f"{NOTES}/"] = f"{len(notes)} note{'s' * (len(notes) > 1)}, one a role"
+    # The summary and the notes are the PDF's words in files the owner keeps: the same phone
+    # numbers and street addresses are removed from them as from the PDF's text when compiled.
+    keep = published(str(value) for value in facts.values())
     return Draft({
         "facts.json": json.dumps(facts, ensure_ascii=False, indent=1) + "\n",
-        "summary.md": _summary(profile, facts),
+        "summary.md": redact(_summary(profile, facts), keep),
         "style.md": STYLE,
         "starters.txt": "\n".join(starters) + "\n",
-    }, {"facts.json": ", ".join(counted), "summary.md": summary,
-        "style.md": "a template with an example", "starters.txt": " / ".join(starters)},
-        missing)
+        **{name: redact(text, keep) for name, text in notes.items()},
+    }, filled, missing)
+
+
+def copy_name(pdf: Path) -> str:
+    """The name the PDF is copied under: its own when it ends in .pdf (in any case), so the
+    compiler reads it, else with .pdf added, which no draft file can be called."""
+    return pdf.name if pdf.suffix.casefold() == ".pdf" else f"{pdf.name}.pdf"
 
 
 def write_draft(folder: Path, draft: Draft, pdf: Path | None, force: bool) -> list[Path]:
-    """Write the draft (and a copy of the PDF); refuse to overwrite anything unless forced."""
-    targets = [folder / name for name in draft.files]
-    copy = pdf is not None and (folder / pdf.name).resolve() != pdf.resolve()
-    if copy:
-        targets.append(folder / pdf.name)
-    existing = [path.name for path in targets if path.exists()]
+    """Write the draft (and a copy of the PDF); refuse to overwrite anything unless forced.
+
+    Everything is written into a scratch folder first (inside `folder` when it exists, else
+    beside it) and moved into place only once all of it is written, so a failure leaves nothing
+    half-written.
+    """
+    files: dict[str, Path | str] = dict(draft.files)
+    if pdf is not None:
+        inside = folder / copy_name(pdf)
+        if not (inside.exists() and inside.resolve() == pdf.resolve()):
+            files[copy_name(pdf)] = pdf
+    targets = [folder / name for name in files]
+    existing = [str(path.relative_to(folder)) for path in targets if path.exists()]
     if existing and not force:
         raise PersonaError(f"{folder}: {', '.join(existing)} already exist; nothing was written "
                            "(add --force to overwrite)")
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in draft.files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    if pdf is not None and copy:
-        shutil.copyfile(pdf, folder / pdf.name)
+    folders = [path.relative_to(folder) for path in targets if path.is_dir()]
+    if folders:
+        raise PersonaError(f"{folder}: {', '.join(map(str, folders))} is a folder; nothing was "
+                           "written")
+    # Inside the folder when it exists, else beside it: on the same file system either way, so
+    # the moves below are renames.
+    home = folder if folder.exists() else folder.parent
+    home.mkdir(parents=True, exist_ok=True)
+    scratch = home / f".twin-draft-{uuid.uuid4().hex[:12]}"
+    scratch.mkdir()  # not mkdtemp: its 0700 would become the persona folder's mode
+    try:
+        for name, content in files.items():
+            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, scratch / name)
+            else:
+                (scratch / name).write_text(content, encoding="utf-8")
+        if not folder.exists():
+            scratch.rename(folder)  # all at once
+            return targets
+        for name in files:  # into a folder that exists: one file at a time, each atomically
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(scratch / name, folder / name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return targets
