@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from api.inbox import created
+from twin.printable import printable
 
-from .report import printable
 from .sources import Source
 
 COLUMNS = ("conversations", "visitor_turns", "contacts", "unknown_questions")
