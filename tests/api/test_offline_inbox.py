@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from api.app import create_app
 from api.persona import PersonaError, load_persona
 from api.prompt import build_system_prompt
-from tests.support.app import EXAMPLE_PERSONA, make_config
+from tests.support.app import make_config
 
 
 def entries(config, kind: str) -> list[dict]:
@@ -76,10 +75,8 @@ def test_profile_says_how_long_conversations_are_kept(tmp_path):
 
 
 @pytest.fixture
-def persona_copy(tmp_path):
-    folder = tmp_path / "persona"
-    shutil.copytree(EXAMPLE_PERSONA, folder)
-    return folder
+def persona_copy(example_persona):
+    return example_persona
 
 
 def test_answers_md_reaches_the_prompt_and_the_offline_twin(tmp_path, persona_copy):

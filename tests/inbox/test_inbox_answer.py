@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,12 @@ from api.inbox.files import FileInbox
 from api.persona import load_persona, parse_answers
 from tests.support.inbox_samples import fill_folder, sample_entries
 
-EXAMPLE_PERSONA = Path(__file__).resolve().parents[2] / "personas" / "example"
 QUESTION, CONTACT, OLD_QUESTION = (e["id"] for e in sample_entries())
 
 
 @pytest.fixture
-def persona(tmp_path) -> Path:
-    return Path(shutil.copytree(EXAMPLE_PERSONA, tmp_path / "persona"))
+def persona(example_persona) -> Path:
+    return example_persona
 
 
 def listed(inbox_cli, where, *options) -> dict[str, dict]:

@@ -9,7 +9,7 @@ import pytest
 
 from api.persona import load_persona
 from tests.support import profile_pdf
-from tests.support.app import EXAMPLE_PERSONA, make_config
+from tests.support.app import make_config
 from tests.support.profile_pdf import linkedin_pdf, scanned_pdf
 from twin.cli import main as twin_main
 
@@ -67,9 +67,10 @@ def test_init_from_a_linkedin_export_fills_the_facts(profile, tmp_path, capsys):
     assert "specialties (3), experience (4)" in out and "Review" in out and "check" in out
 
 
-def test_a_resume_not_from_linkedin_still_gives_a_usable_draft(tmp_path, capsys):
+def test_a_resume_not_from_linkedin_still_gives_a_usable_draft(tmp_path, example_persona,
+                                                             capsys):
     folder = tmp_path / "ada"
-    assert main(["init", str(folder), "--from", str(EXAMPLE_PERSONA / "resume.pdf")]) == 0
+    assert main(["init", str(folder), "--from", str(example_persona / "resume.pdf")]) == 0
     facts = facts_of(folder)
     assert (facts["full_name"], facts["title"], facts["location"], facts["email"]) == (
         "Ada Marlowe", "Staff Platform Engineer", "Lisbon, Portugal", "ada.marlowe@example.com")
