@@ -55,8 +55,11 @@ class Notifier:
         topic_arn: str | None = None,
         connect_sns: Callable[[], Any] | None = None,
         where: str = "",
+        persona: str = "",
     ) -> None:
         self.inbox = inbox
+        # The persona's full name, kept in each entry: the owner's answer must go to this one.
+        self.persona = persona
         self.topic_arn = topic_arn
         self._connect_sns = connect_sns  # makes the SNS client
         self._sns: Any = None
@@ -70,6 +73,8 @@ class Notifier:
 
     def record(self, entry: Entry) -> bool:
         """Store an entry unless it is stored already, and tell the owner; True when it was new."""
+        if self.persona:
+            entry = {**entry, "persona": self.persona}
         if not self.inbox.record(entry):
             return False
         log.info("inbox entry recorded", extra={"event": RECORDED_EVENTS[entry["kind"]]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 from collections.abc import Iterator
@@ -9,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..memory.files import write_atomically
-from . import FOLDERS, Entry, claim_key, entry_key, key_time
+from . import FOLDERS, Entry, ReadsByKey, claim_key, entry_key, key_time
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -29,7 +30,7 @@ def _create(path: Path, data: bytes) -> bool:
     return True
 
 
-class FileInbox:
+class FileInbox(ReadsByKey):
     """Keeps entries in `<root>/inbox/...`, beside the conversations."""
 
     kind = "file"
@@ -54,15 +55,23 @@ class FileInbox:
     def release(self, key: str) -> None:
         (self.root / key).unlink(missing_ok=True)
 
-    def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
+    def keys(self, kind: str, since: datetime | None = None) -> Iterator[str]:
         folder = self.root / "inbox" / FOLDERS[kind]
         if not folder.is_dir():
             return
-        for path in sorted(folder.glob("*.json")):
-            key = f"inbox/{FOLDERS[kind]}/{path.name}"
+        # A folder lists in no order: a heap hands out the newest names one at a time, without
+        # sorting all of them for a listing that wants the first few. Dot files are half-written.
+        with os.scandir(folder) as found:
+            names = [e.name for e in found if e.name.endswith(".json") and e.name[0] != "."]
+        heapq.heapify(names)
+        while names:
+            key = f"inbox/{FOLDERS[kind]}/{heapq.heappop(names)}"
             if since and key_time(key) < since:
                 return
-            yield key, json.loads(path.read_text(encoding="utf-8"))
+            yield key
+
+    def read(self, key: str) -> Entry:
+        return json.loads((self.root / key).read_text(encoding="utf-8"))
 
     def save(self, key: str, entry: Entry) -> None:
         _write(self.root / key, json.dumps(entry, ensure_ascii=False).encode())

@@ -130,3 +130,11 @@ def test_the_offline_twin_refuses_to_show_or_change_its_instructions(chat, confi
 
 def test_asking_for_the_real_person_gets_the_ai_answer(chat):
     assert "AI twin" in chat("Am I talking to the real Ada?").json["response"]
+
+
+def test_each_entry_names_the_persona_it_was_left_with(chat, client, config):
+    # The owner's `answer` refuses to write an answer into another persona's folder.
+    chat("Do you keep bees?")
+    client.post("/api/contact", json={"email": "sam@acme.example"})
+    [question], [contact] = entries(config, "questions"), entries(config, "contacts")
+    assert question["persona"] == contact["persona"] == "Ada Marlowe"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import os
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from api.inbox import Entry, Inbox, created
+from api.inbox import Entry, Inbox, created, key_order
 from twin.printable import printable, printable_json
 
 KINDS = {"contacts": ("contact",), "questions": ("question",), None: ("contact", "question")}
@@ -24,10 +26,47 @@ _FORMULA_START = ("=", "+", "-", "@")
 QUOTE = "  | "
 
 
-def gather(inbox: Inbox, kind: str | None, since: datetime | None) -> list[Entry]:
-    """Entries of the chosen kinds (`contacts`, `questions` or both), newest first."""
-    found = [entry for k in KINDS[kind] for _key, entry in inbox.entries(k, since)]
-    return sorted(found, key=lambda e: e["created_at"], reverse=True)
+DEFAULT_LIMIT = 50
+
+
+def newest(inbox: Inbox, kind: str | None, since: datetime | None) -> Iterator[Entry]:
+    """Entries of the chosen kinds (`contacts`, `questions` or both), newest first, each read
+    only when the listing reaches it."""
+    keys = heapq.merge(*(inbox.keys(k, since) for k in KINDS[kind]), key=key_order)
+    return (inbox.read(key) for key in keys)
+
+
+@dataclass
+class Listing:
+    """The newest entries to show, whether more exist, and how many answered ones were passed."""
+
+    entries: list[Entry] = field(default_factory=list)
+    more: bool = False
+    hidden: int = 0
+
+
+def gather(inbox: Inbox, kind: str | None, since: datetime | None, *, limit: int = 0,
+           answered: bool = False) -> Listing:
+    """Up to `limit` entries (0: all), newest first, answered questions only if `answered`.
+
+    Reads one entry past the limit at most, so a full inbox costs what its newest page costs.
+    """
+    listing = Listing()
+    for entry in newest(inbox, kind, since):
+        if entry.get("answered_at") and not answered:
+            listing.hidden += 1
+        elif limit and len(listing.entries) >= limit:
+            listing.more = True
+            break
+        else:
+            listing.entries.append(entry)
+    return listing
+
+
+def more_line(limit: int) -> str:
+    """What to say when the listing stopped at its limit."""
+    return (f"Showing the newest {limit}; more exist: --limit {limit * 4} (or --limit 0 for "
+            "all), or narrow it with --since or --kind.")
 
 
 def summary(entry: Entry) -> str:

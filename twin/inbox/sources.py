@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from botocore.exceptions import ClientError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_PERSONA_DIR = "personas/example"  # twin:personaDir's default (infra/settings.py)
 _SINCE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 _SESSION = re.compile(r"^[0-9a-f-]{1,36}$")
@@ -37,9 +39,9 @@ def parse_since(text: str) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
-def stack_bucket(stack: str) -> str:
-    """The stack's memory bucket, from `pulumi stack output memoryBucket --stack <stack>`."""
-    command = ["pulumi", "stack", "output", "memoryBucket", "--stack", stack]
+def _pulumi(stack: str, what: str, *args: str) -> str:
+    """The output of `pulumi <args> --stack <stack>`; `what` names what was asked for."""
+    command = ["pulumi", *args, "--stack", stack]
     try:
         result = subprocess.run(  # noqa: S603 - fixed program, the stack name is one argument
             command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False
@@ -54,11 +56,28 @@ def stack_bucket(stack: str) -> str:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     if result.returncode != 0:
         why = lines[-1].strip() if lines else f"exit status {result.returncode}"
-        raise CommandError(f"pulumi could not read memoryBucket of stack {stack!r}: {why}")
-    bucket = result.stdout.strip()
+        raise CommandError(f"pulumi could not read {what} of stack {stack!r}: {why}")
+    return result.stdout
+
+
+def stack_bucket(stack: str) -> str:
+    """The stack's memory bucket, from `pulumi stack output memoryBucket --stack <stack>`."""
+    bucket = _pulumi(stack, "memoryBucket", "stack", "output", "memoryBucket").strip()
     if not bucket:
         raise CommandError(f"stack {stack!r} has no memoryBucket output (deploy it first)")
     return bucket
+
+
+def stack_persona_dir(stack: str) -> Path:
+    """The folder the stack deploys (twin:personaDir, relative to the project, as the Pulumi
+    program reads it), from `pulumi config --json --stack <stack>`."""
+    output = _pulumi(stack, "twin:personaDir", "config", "--json")
+    try:
+        value = json.loads(output).get("twin:personaDir", {}).get("value")
+    except (ValueError, AttributeError):
+        raise CommandError(f"pulumi printed no readable config for stack {stack!r}") from None
+    return PROJECT_DIR / (value.strip() if isinstance(value, str) and value.strip()
+                          else DEFAULT_PERSONA_DIR)
 
 
 @dataclass

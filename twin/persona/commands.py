@@ -13,6 +13,7 @@ import click
 from api.persona import PersonaError, load_persona
 from twin.groups import InOrder
 from twin.invocation import twin_command
+from twin.paths import UserPath
 
 from .check import (
     DEFAULT_MODEL,
@@ -117,7 +118,7 @@ def _reported(command: Callable[..., int]) -> Callable[..., int]:
     return run
 
 
-FOLDER = click.argument("folder", type=click.Path(path_type=Path))
+FOLDER = click.argument("folder", type=UserPath())
 
 
 @click.group(cls=InOrder, epilog="""\b
@@ -131,7 +132,7 @@ def persona() -> None:
 
 @persona.command("init")
 @FOLDER
-@click.option("--from", "source", type=click.Path(path_type=Path),
+@click.option("--from", "source", type=UserPath(),
               help="a LinkedIn 'Save to PDF' export or another résumé as PDF")
 @click.option("--force", is_flag=True, help="overwrite files that exist")
 @_reported
