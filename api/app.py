@@ -77,7 +77,8 @@ SNS_TIMEOUTS = {"connect_timeout": 2, "read_timeout": 3,
                 "retries": {"mode": "standard", "total_max_attempts": 2}}
 
 
-def build_notifier(config: Config, inbox: Inbox, sns_client: Any = None) -> Notifier:
+def build_notifier(config: Config, inbox: Inbox, sns_client: Any = None,
+                   persona: str = "") -> Notifier:
     """Owner notices through SNS when TWIN_NOTIFY_TOPIC_ARN is set, else to the log."""
 
     def connect_sns() -> Any:
@@ -94,7 +95,7 @@ def build_notifier(config: Config, inbox: Inbox, sns_client: Any = None) -> Noti
     where = f"--bucket {config.memory_bucket}" if config.memory_bucket else (
         f"--dir {config.memory_dir}")
     return Notifier(inbox, topic_arn=config.notify_topic_arn, connect_sns=connect_sns,
-                    where=where, daily_cap=config.inbox_daily_cap)
+                    where=where, daily_cap=config.inbox_daily_cap, persona=persona)
 
 
 def create_app(
@@ -124,7 +125,7 @@ def create_app(
         s3_client = _s3_client()  # one client, one connection pool, for conversations and inbox
     if inbox is None:
         inbox = build_inbox(config, s3_client)
-    notifier = build_notifier(config, inbox, sns_client)
+    notifier = build_notifier(config, inbox, sns_client, persona.full_name)
     chat = ChatService(
         persona,
         model if model is not None else build_model(config, persona, bedrock_client),

@@ -116,8 +116,11 @@ class Notifier:
         connect_sns: Callable[[], Any] | None = None,
         where: str = "",
         daily_cap: int = INBOX_DAILY_CAP,
+        persona: str = "",
     ) -> None:
         self.inbox = inbox
+        # The persona's full name, kept in each entry: the owner's answer must go to this one.
+        self.persona = persona
         self.topic_arn = topic_arn
         self._connect_sns = connect_sns  # makes the SNS client
         self._sns: Any = None
@@ -136,6 +139,8 @@ class Notifier:
         Raises InboxFull when the day's entries of this kind reached the cap (nothing is kept).
         """
         self.check_room(entry)
+        if self.persona:
+            entry = {**entry, "persona": self.persona}
         if not self.inbox.record(entry):
             return False
         log.info("inbox entry recorded", extra={"event": RECORDED_EVENTS[entry["kind"]]})

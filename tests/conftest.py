@@ -14,8 +14,24 @@ import pytest
 from api.app import create_app
 from api.config import Config
 from api.logs import JsonFormatter
-from tests.support.app import make_config
+from tests.support.app import EXAMPLE_PERSONA, copy_example_persona, folder_digest, make_config
 from tests.support.scripted import ScriptedModel
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _example_persona_untouched() -> Iterator[None]:
+    """The suite never writes into personas/example: an owner edits it, tests use copies."""
+    before = folder_digest(EXAMPLE_PERSONA)
+    yield
+    if folder_digest(EXAMPLE_PERSONA) != before:
+        pytest.fail(f"a test changed {EXAMPLE_PERSONA}; tests must use their own copy "
+                    "(the example_persona fixture)")
+
+
+@pytest.fixture
+def example_persona(tmp_path: Path) -> Path:
+    """This test's own copy of the example persona, to read or change freely."""
+    return copy_example_persona(tmp_path / "example-persona")
 
 
 @pytest.fixture

@@ -100,3 +100,25 @@ def test_a_conftest_holds_fixtures_and_no_helpers(path: Path) -> None:
                or (isinstance(node, ast.FunctionDef) and not is_fixture(node)
                    and not node.name.startswith("pytest_"))]  # pytest's hooks belong here
     assert helpers == [], f"move {helpers} from {path.relative_to(TESTS)} to tests/support"
+
+
+def test_a_tests_config_uses_its_own_copy_of_the_example_persona(tmp_path):
+    # An owner answers questions into personas/example (`twin inbox answer` with no persona
+    # given); a test reading that folder would change its mind with every answer.
+    from tests.support.app import EXAMPLE_PERSONA, make_config
+
+    persona = make_config(tmp_path).persona_path
+    assert persona.is_relative_to(tmp_path) and (persona / "facts.json").is_file()
+    assert (persona / "facts.json").read_bytes() == (EXAMPLE_PERSONA / "facts.json").read_bytes()
+
+
+def test_a_copy_leaves_out_what_the_owner_wrote(tmp_path, monkeypatch):
+    from tests.support import app
+
+    fake = tmp_path / "example"
+    fake.mkdir()
+    (fake / "facts.json").write_text("{}")
+    (fake / "answers.md").write_text("## Do you keep bees?\n\nYes.\n")
+    monkeypatch.setattr(app, "EXAMPLE_PERSONA", fake)
+    copy = app.copy_example_persona(tmp_path / "copy")
+    assert sorted(p.name for p in copy.iterdir()) == ["facts.json"]

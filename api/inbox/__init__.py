@@ -122,6 +122,30 @@ def day_start(when: datetime) -> datetime:
     return when.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def key_id(key: str) -> str:
+    """The entry id an entry key ends with (`inbox/<folder>/<stamp>-<id>.json`)."""
+    return key.rsplit("/", 1)[-1].removesuffix(".json").split("-", 1)[1]
+
+
+def key_order(key: str) -> str:
+    """What sorts entry keys of any kind newest first: the key's name (its stamp counts down)."""
+    return key.rsplit("/", 1)[-1]
+
+
+class ReadsByKey:
+    """`entries` for a store that has `keys` and `read`: each entry read only when reached."""
+
+    def keys(self, kind: str, since: datetime | None = None) -> Iterator[str]:
+        raise NotImplementedError
+
+    def read(self, key: str) -> Entry:
+        raise NotImplementedError
+
+    def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
+        for key in self.keys(kind, since):
+            yield key, self.read(key)
+
+
 class Inbox(Protocol):
     """Where inbox entries are kept: the memory bucket when deployed, a folder locally."""
 
@@ -154,6 +178,17 @@ class Inbox(Protocol):
 
         Read from the keys alone (they encode the time), newest first: at most `limit` keys.
         """
+        ...
+
+    def keys(self, kind: str, since: datetime | None = None) -> Iterator[str]:
+        """The keys of one kind's entries, newest first, stopping before `since`.
+
+        Lazy, and no entry is read: a listing of the newest few reads only those few.
+        """
+        ...
+
+    def read(self, key: str) -> Entry:
+        """The entry stored at `key`."""
         ...
 
     def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:

@@ -6,14 +6,16 @@ as the conversations do; the owner's commands (entries, save) see the OSError it
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 from ..memory.files import oserror_as_503, write_atomically
-from . import FOLDERS, Entry, claim_key, entry_key, key_time
+from . import FOLDERS, Entry, ReadsByKey, claim_key, entry_key, key_time
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -33,7 +35,7 @@ def _create(path: Path, data: bytes) -> bool:
     return True
 
 
-class FileInbox:
+class FileInbox(ReadsByKey):
     """Keeps entries in `<root>/inbox/...`, beside the conversations."""
 
     kind = "file"
@@ -81,24 +83,27 @@ class FileInbox:
             self.release(key)
 
     def count_since(self, kind: str, since: datetime, limit: int) -> int:
-        folder = self.root / "inbox" / FOLDERS[kind]
+        # Names only, never an entry, and no more than `limit` of them taken off the heap.
         with oserror_as_503():
-            if not folder.is_dir():
-                return 0
-            # Names sort newest first; only names are read, never an entry.
-            names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
-        recent = (n for n in names if key_time(f"inbox/{FOLDERS[kind]}/{n}") >= since)
-        return sum(1 for _ in zip(range(limit), recent, strict=False))
+            return sum(1 for _ in islice(self.keys(kind, since), limit))
 
-    def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
+    def keys(self, kind: str, since: datetime | None = None) -> Iterator[str]:
         folder = self.root / "inbox" / FOLDERS[kind]
         if not folder.is_dir():
             return
-        for path in sorted(folder.glob("*.json")):
-            key = f"inbox/{FOLDERS[kind]}/{path.name}"
+        # A folder lists in no order: a heap hands out the newest names one at a time, without
+        # sorting all of them for a listing that wants the first few. Dot files are half-written.
+        with os.scandir(folder) as found:
+            names = [e.name for e in found if e.name.endswith(".json") and e.name[0] != "."]
+        heapq.heapify(names)
+        while names:
+            key = f"inbox/{FOLDERS[kind]}/{heapq.heappop(names)}"
             if since and key_time(key) < since:
                 return
-            yield key, json.loads(path.read_text(encoding="utf-8"))
+            yield key
+
+    def read(self, key: str) -> Entry:
+        return json.loads((self.root / key).read_text(encoding="utf-8"))
 
     def save(self, key: str, entry: Entry) -> None:
         _write(self.root / key, json.dumps(entry, ensure_ascii=False).encode())

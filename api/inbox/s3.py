@@ -10,7 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..memory.s3 import head_exists, unavailable_as_503
-from . import FOLDERS, Entry, claim_key, entry_key, key_time
+from . import FOLDERS, Entry, ReadsByKey, claim_key, entry_key, key_time
 
 _EXISTS = {"PreconditionFailed", "ConditionalRequestConflict"}
 
@@ -19,7 +19,7 @@ def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-class S3Inbox:
+class S3Inbox(ReadsByKey):
     """Keeps entries under `inbox/` in one bucket."""
 
     kind = "s3"
@@ -85,7 +85,9 @@ class S3Inbox:
                     counted += 1
             return counted
 
-    def entries(self, kind: str, since: datetime | None = None) -> Iterator[tuple[str, Entry]]:
+    def keys(self, kind: str, since: datetime | None = None) -> Iterator[str]:
+        # S3 lists keys in order, newest first here, a page at a time: a listing that stops
+        # early asks for no more pages.
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=f"inbox/{FOLDERS[kind]}/"):
             for item in page.get("Contents", []):
@@ -94,8 +96,10 @@ class S3Inbox:
                     continue
                 if since and key_time(key) < since:
                     return
-                body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
-                yield key, json.loads(body)
+                yield key
+
+    def read(self, key: str) -> Entry:
+        return json.loads(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
     def save(self, key: str, entry: Entry) -> None:
         self.client.put_object(

@@ -117,6 +117,7 @@ def test_a_contact_is_stored_with_only_what_was_given(client, config):
         "email": GOOD["email"],
         "name": GOOD["name"],
         "message": GOOD["message"],
+        "persona": "Ada Marlowe",  # which persona's inbox: the owner's answer goes there
     }
     raw = json.dumps(entry)
     assert "203.0.113.9" not in raw and "secret-agent" not in raw

@@ -14,7 +14,6 @@ from api.csp import (
     page_security_headers,
     parse_embed_origins,
 )
-from tests.support.app import EXAMPLE_PERSONA
 from twin.server import SITE_DIR, create_local_app
 
 
@@ -77,8 +76,8 @@ def test_a_bad_embed_origin_stops_start_up_naming_the_variable():
 
 
 @pytest.mark.parametrize("path", ["/", "/app.js", "/embed.js", "/nothing-here"])
-def test_the_local_server_sends_the_configured_policy(tmp_path: Path, path):
-    env = {"TWIN_PERSONA": str(EXAMPLE_PERSONA), "TWIN_MEMORY_DIR": str(tmp_path)}
+def test_the_local_server_sends_the_configured_policy(tmp_path: Path, example_persona, path):
+    env = {"TWIN_PERSONA": str(example_persona), "TWIN_MEMORY_DIR": str(tmp_path)}
     closed = create_local_app(Config.from_env(env)).test_client().get(path)
     assert closed.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert closed.headers["X-Frame-Options"] == "DENY"
@@ -89,8 +88,8 @@ def test_the_local_server_sends_the_configured_policy(tmp_path: Path, path):
     assert "X-Frame-Options" not in embeddable.headers
 
 
-def test_embed_js_is_served_as_a_script_that_is_revalidated(tmp_path: Path):
-    env = {"TWIN_PERSONA": str(EXAMPLE_PERSONA), "TWIN_MEMORY_DIR": str(tmp_path)}
+def test_embed_js_is_served_as_a_script_that_is_revalidated(tmp_path: Path, example_persona):
+    env = {"TWIN_PERSONA": str(example_persona), "TWIN_MEMORY_DIR": str(tmp_path)}
     response = create_local_app(Config.from_env(env)).test_client().get("/embed.js")
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Cache-Control"] == "no-cache"

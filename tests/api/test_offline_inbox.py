@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from api.app import create_app
 from api.persona import PersonaError, load_persona
 from api.prompt import build_system_prompt
-from tests.support.app import EXAMPLE_PERSONA, make_config
+from tests.support.app import make_config
 
 
 def entries(config, kind: str) -> list[dict]:
@@ -83,10 +82,8 @@ def test_profile_says_how_long_conversations_are_kept(tmp_path):
 
 
 @pytest.fixture
-def persona_copy(tmp_path):
-    folder = tmp_path / "persona"
-    shutil.copytree(EXAMPLE_PERSONA, folder)
-    return folder
+def persona_copy(example_persona):
+    return example_persona
 
 
 def test_answers_md_reaches_the_prompt_and_the_offline_twin(tmp_path, persona_copy):
@@ -140,3 +137,11 @@ def test_the_offline_twin_refuses_to_show_or_change_its_instructions(chat, confi
 
 def test_asking_for_the_real_person_gets_the_ai_answer(chat):
     assert "AI twin" in chat("Am I talking to the real Ada?").json["response"]
+
+
+def test_each_entry_names_the_persona_it_was_left_with(chat, client, config):
+    # The owner's `answer` refuses to write an answer into another persona's folder.
+    chat("Do you keep bees?")
+    client.post("/api/contact", json={"email": "sam@acme.example"})
+    [question], [contact] = entries(config, "questions"), entries(config, "contacts")
+    assert question["persona"] == contact["persona"] == "Ada Marlowe"

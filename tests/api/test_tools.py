@@ -64,7 +64,7 @@ def test_calls_in_one_turn_and_a_repeat_store_one_entry_each(model, chat, client
     assert saved | {"id": None, "created_at": None} == {
         "id": None, "kind": "contact", "created_at": None, "source": "chat", "session_id": UUID,
         "asked": message, "email": "sam@acme.example", "name": "Sam",
-        "message": "Hiring a platform lead",
+        "message": "Hiring a platform lead", "persona": "Ada Marlowe",
     }
     assert len(inbox_entries(config.memory_dir, "questions")) == 1
     assert stored(client) == [message, "Thanks Sam, Ada will be in touch."]  # only text is kept

@@ -38,13 +38,13 @@ def test_medians_and_percentiles_name_their_units():
     assert (spread["unit"], spread["turns"]) == ("ms", 100)
 
 
-def test_the_warm_and_prompt_measurements_run_against_the_app(tmp_path):
+def test_the_warm_and_prompt_measurements_run_against_the_app(tmp_path, example_persona):
     # Tiny loads, no timing asserted: only that `make bench` still drives the real app.
     from api.config import Config
     from bench.warm import overhead_ms, prompt_sizes, request_log_to_devnull, timed_app
 
     with request_log_to_devnull():
-        app, model = timed_app(Config(memory_dir=tmp_path))
+        app, model = timed_app(Config(memory_dir=tmp_path, persona_path=example_persona))
         samples = overhead_ms(app, model, conversations=2, turns=3)
     assert len(samples["overhead"]) == len(samples["fsync"]) == 4
     sizes = prompt_sizes((1, 3))

@@ -88,8 +88,9 @@ def check(acknowledged: dict, statuses: Counter, stored: Callable[[str], list[di
             assert [i for i in ids[0::2] if i in sent] == sent
 
 
-def test_fifty_visitors_on_the_local_server_with_the_file_store(tmp_path: Path):
-    config = Config(memory_dir=tmp_path / "memory")
+def test_fifty_visitors_on_the_local_server_with_the_file_store(tmp_path: Path,
+                                                                example_persona: Path):
+    config = Config(memory_dir=tmp_path / "memory", persona_path=example_persona)
     with serving(create_local_app(config)) as url:
         acknowledged, statuses = load(url)
     folder = tmp_path / "memory" / "conversations"
@@ -104,13 +105,15 @@ def moto_s3() -> Iterator[str]:
         yield url
 
 
-def test_fifty_visitors_on_the_app_with_s3_on_moto_server(moto_s3: str, tmp_path: Path):
+def test_fifty_visitors_on_the_app_with_s3_on_moto_server(moto_s3: str, tmp_path: Path,
+                                                           example_persona: Path):
     s3 = boto3.Session(**FAKE_SESSION).client(
         "s3", endpoint_url=moto_s3, config=BotoConfig(max_pool_connections=VISITORS))
     bucket = f"twin-load-{uuid.uuid4().hex[:8]}"
     s3.create_bucket(Bucket=bucket)
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    app = create_app(Config(memory_bucket=bucket, memory_dir=tmp_path), s3_client=s3)
+    app = create_app(Config(memory_bucket=bucket, memory_dir=tmp_path,
+                            persona_path=example_persona), s3_client=s3)
     with serving(app) as url:
         acknowledged, statuses = load(url)
 

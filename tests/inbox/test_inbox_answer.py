@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,15 +13,14 @@ from api.config import Config
 from api.inbox import new_entry
 from api.inbox.files import FileInbox
 from api.persona import load_persona, parse_answers
-from tests.support.inbox_samples import fill_folder, sample_entries
+from tests.support.inbox_samples import NOW, fill_folder, sample_entries
 
-EXAMPLE_PERSONA = Path(__file__).resolve().parents[2] / "personas" / "example"
 QUESTION, CONTACT, OLD_QUESTION = (e["id"] for e in sample_entries())
 
 
 @pytest.fixture
-def persona(tmp_path) -> Path:
-    return Path(shutil.copytree(EXAMPLE_PERSONA, tmp_path / "persona"))
+def persona(example_persona) -> Path:
+    return example_persona
 
 
 def listed(inbox_cli, where, *options) -> dict[str, dict]:
@@ -33,12 +32,16 @@ def listed(inbox_cli, where, *options) -> dict[str, dict]:
 def test_answer_goes_into_answers_md_and_closes_the_question(where, persona, inbox_cli):
     assert not (persona / "answers.md").exists()
     code, out, err = inbox_cli(*where, "answer", QUESTION[:5], "Yes, badly.",
-                               "--persona", str(persona))
+                               "--persona", str(persona), "--yes")
     assert (code, err) == (0, "")
     assert (persona / "answers.md").read_text() == "## Do you play chess?\n\nYes, badly.\n"
-    assert f"Question {QUESTION[:8]}: Do you play chess?" in out
-    assert f"Added your answer to {persona / 'answers.md'}." in out
-    assert "`pulumi up`" in out
+    assert out.splitlines()[:2] == [f"Question {QUESTION[:8]}, asked on "
+                                    f"{NOW - timedelta(hours=1):%Y-%m-%d %H:%M} UTC:",
+                                    "  | Do you play chess?"]
+    assert out.splitlines()[-1] == (
+        f"Added an answer to 'Do you play chess?' in {persona / 'answers.md'}; the question is "
+        "marked answered. The twin uses it from its next start (restart `twin run`) or deploy "
+        "(`pulumi up`).")
     assert QUESTION not in listed(inbox_cli, where)
     closed = listed(inbox_cli, where, "--all")[QUESTION]
     assert closed["answer"] == "Yes, badly." and closed["answered_at"] >= closed["created_at"]
@@ -46,7 +49,7 @@ def test_answer_goes_into_answers_md_and_closes_the_question(where, persona, inb
 
     # A second answer is appended below the first, and the file still loads.
     code, _, _ = inbox_cli(*where, "answer", OLD_QUESTION, "  43 (EU).\nWide feet.  ",
-                           "--persona", str(persona))
+                           "--persona", str(persona), "--yes")
     assert code == 0
     text = (persona / "answers.md").read_text()
     assert text.endswith("Yes, badly.\n\n## What is your shoe size?\n\n43 (EU).\nWide feet.\n")
@@ -55,17 +58,54 @@ def test_answer_goes_into_answers_md_and_closes_the_question(where, persona, inb
     assert listed(inbox_cli, where).keys() == {CONTACT}
 
 
-def test_a_question_already_in_answers_md_is_not_repeated(tmp_path, persona, inbox_cli):
+EXISTING = ("# My answers\n\n## do you play CHESS\nOnly on Sundays.\n\n"
+            "## What is your shoe size?\n\n43.")  # no final newline
+
+
+def test_the_same_answer_again_is_one_unchanged_line(tmp_path, persona, inbox_cli):
     root = fill_folder(tmp_path / "memory")
-    existing = "# My answers\n\n## do you play CHESS\nOnly on Sundays."  # no final newline
-    (persona / "answers.md").write_text(existing)
-    code, out, _ = inbox_cli("--dir", str(root), "answer", QUESTION, "Something else.",
-                             "--persona", str(persona))
+    (persona / "answers.md").write_text(EXISTING)
+    code, out, err = inbox_cli("--dir", str(root), "answer", QUESTION, " Only on Sundays. ",
+                               "--persona", str(persona))  # nothing to write: nothing to confirm
+    assert (code, err) == (0, "")
+    assert out == (f"Unchanged: {persona / 'answers.md'} already gives this answer to "
+                   "'Do you play chess?'; the question is marked answered.\n")
+    assert (persona / "answers.md").read_text() == EXISTING
+    assert listed(inbox_cli, ["--dir", str(root)], "--all")[QUESTION]["answer"] == (
+        "Only on Sundays.")
+
+
+def test_a_different_answer_is_refused_without_replace(tmp_path, persona, inbox_cli):
+    root = fill_folder(tmp_path / "memory")
+    (persona / "answers.md").write_text(EXISTING)
+    code, out, err = inbox_cli("--dir", str(root), "answer", QUESTION, "Something else.",
+                               "--persona", str(persona), "--yes")
+    assert (code, out) == (1, "")
+    assert err == (f"inbox: {persona / 'answers.md'} already answers 'Do you play chess?' "
+                   "differently ('Only on Sundays.'); nothing changed. To replace that answer, "
+                   "add --replace\n")
+    assert (persona / "answers.md").read_text() == EXISTING
+    assert QUESTION in listed(inbox_cli, ["--dir", str(root)])  # still open
+
+
+def test_replace_changes_that_answer_and_keeps_the_rest(tmp_path, persona, inbox_cli):
+    root = fill_folder(tmp_path / "memory")
+    (persona / "answers.md").write_text(EXISTING)
+    code, out, _ = inbox_cli("--dir", str(root), "answer", QUESTION, "Every day now.",
+                             "--persona", str(persona), "--yes", "--replace")
     assert code == 0
-    assert "already answers it differently; kept that answer" in out
-    assert (persona / "answers.md").read_text() == existing
-    closed = listed(inbox_cli, ["--dir", str(root)], "--all")[QUESTION]
-    assert closed["answer"] == "Only on Sundays."
+    assert f"Replaces in {persona / 'answers.md'}:" in out
+    assert out.splitlines()[-1].startswith("Replaced the answer to 'Do you play chess?' in ")
+    assert (persona / "answers.md").read_text() == (
+        "# My answers\n\n## Do you play chess?\n\nEvery day now.\n\n"
+        "## What is your shoe size?\n\n43.")
+    assert listed(inbox_cli, ["--dir", str(root)], "--all")[QUESTION]["answer"] == (
+        "Every day now.")
+    code, _, _ = inbox_cli("--dir", str(root), "answer", OLD_QUESTION, "44.", "--yes",
+                           "--persona", str(persona), "--replace")  # the last one too
+    assert code == 0
+    assert (persona / "answers.md").read_text().endswith(
+        "Every day now.\n\n## What is your shoe size?\n\n44.\n")
 
 
 def test_an_existing_file_without_a_final_newline_is_appended_cleanly(tmp_path, persona,
@@ -73,7 +113,7 @@ def test_an_existing_file_without_a_final_newline_is_appended_cleanly(tmp_path, 
     root = fill_folder(tmp_path / "memory")
     (persona / "answers.md").write_text("## Do you like tea?\nYes.")
     assert inbox_cli("--dir", str(root), "answer", QUESTION, "Yes.",
-                     "--persona", str(persona))[0] == 0
+                     "--persona", str(persona), "--yes")[0] == 0
     assert parse_answers((persona / "answers.md").read_text(), persona) == [
         ["Do you like tea?", "Yes."], ["Do you play chess?", "Yes."]]
 
@@ -97,13 +137,14 @@ def test_unknown_ambiguous_or_contact_ids_are_refused(tmp_path, persona, inbox_c
     prefix = ambiguous_prefix(FileInbox(root))
     cases = {
         "ffffffffffff": "inbox: no question 'ffffffffffff' in folder ",
+        "zz\x1b[2J": "inbox: 'zz\\x1b[2J' is not a question id",
         prefix: f"inbox: '{prefix}' matches ",
         CONTACT[:6]: f"inbox: '{CONTACT[:6]}' is a contact, not a question",
         " ": "inbox: give the question's id",
     }
     for question_id, message in cases.items():
         code, out, err = inbox_cli(*where, "answer", question_id, "An answer.",
-                                   "--persona", str(persona))
+                                   "--persona", str(persona), "--yes")
         assert (code, out) == (1, ""), question_id
         assert err.startswith(message) and err.count("\n") == 1, err
     assert not (persona / "answers.md").exists()
@@ -121,7 +162,7 @@ def test_answers_that_would_break_answers_md_are_refused(tmp_path, persona, inbo
     if answers_md is not None:
         (persona / "answers.md").write_text(answers_md)
     code, _, err = inbox_cli("--dir", str(root), "answer", QUESTION, answer,
-                             "--persona", str(persona))
+                             "--persona", str(persona), "--yes")
     assert code == 1 and message in err and err.count("\n") == 1
     after = (persona / "answers.md").read_text() if answers_md is not None else None
     assert after == answers_md
@@ -132,7 +173,7 @@ def test_an_unwritable_answers_md_is_one_line(tmp_path, persona, inbox_cli):
     root = fill_folder(tmp_path / "memory")
     (persona / "answers.md").mkdir()  # not a file: writing it fails as a read-only one would
     code, _, err = inbox_cli("--dir", str(root), "answer", QUESTION, "Yes.",
-                             "--persona", str(persona))
+                             "--persona", str(persona), "--yes")
     assert code == 1 and "answers.md" in err and err.count("\n") == 1
     assert QUESTION in listed(inbox_cli, ["--dir", str(root)])
 
@@ -151,7 +192,7 @@ def test_the_persona_must_be_a_folder(tmp_path, inbox_cli):
 def test_persona_defaults_to_twin_persona(tmp_path, persona, monkeypatch, inbox_cli):
     monkeypatch.setenv("TWIN_PERSONA", str(persona))
     root = fill_folder(tmp_path / "memory")
-    assert inbox_cli("--dir", str(root), "answer", QUESTION, "Yes.")[0] == 0
+    assert inbox_cli("--dir", str(root), "answer", QUESTION, "Yes.", "--yes")[0] == 0
     assert (persona / "answers.md").read_text() == "## Do you play chess?\n\nYes.\n"
 
 
@@ -172,7 +213,7 @@ def test_the_twin_knows_the_answer_after_a_restart(tmp_path, persona, inbox_cli)
 
     code, _, _ = inbox_cli("--dir", str(tmp_path / "memory"), "answer", entry["id"][:6],
                            "Go, the board game. I play it most weekends.", "--persona",
-                           str(persona))
+                           str(persona), "--yes")
     assert code == 0
     reply = ask()  # a new app: what a restart (or a redeploy) does
     assert "Go, the board game. I play it most weekends." in reply

@@ -34,7 +34,7 @@ def no_credentials(monkeypatch, tmp_path):
 
 def test_no_credentials(no_credentials, inbox_cli, tmp_path):
     persona = ["--persona", str(tmp_path)]
-    (tmp_path / "facts.json").write_text("{}")
+    (tmp_path / "facts.json").write_text('{"full_name": "Ada Marlowe"}')
     for argv in ([], ["stats"], ["answer", "abc", "An answer.", *persona]):
         code, out, err = inbox_cli("--bucket", BUCKET, "--region", "eu-west-1", *argv)
         assert (code, out) == (1, "")

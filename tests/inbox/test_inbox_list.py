@@ -132,7 +132,7 @@ def test_visitor_text_cannot_drive_the_terminal(tmp_path, inbox_cli):
     code, out, _ = inbox_cli("--dir", str(tmp_path))
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out and "\r" not in out
-    assert "Hi [2J ]0;owned there X" in out
+    assert "Hi\\x1b[2J\\x1b]0;owned\\x07 there\\x0dX" in out  # escaped, so the owner sees it
 
 
 def test_a_narrow_terminal_cuts_the_last_column(where, inbox_cli, monkeypatch):

@@ -128,7 +128,7 @@ def test_top_ten_only():
             yield conversation("f0000000-0000-4000-8000-000000000000", *texts, *texts[:3])
 
     class Empty:
-        def entries(self, kind, since=None):
+        def keys(self, kind, since=None):
             return iter(())
 
     stats = compute_stats(Source(Empty(), Many(), "here"), SINCE, NOW)

@@ -16,6 +16,7 @@ from bench.interpreters import first_on_path, runtime_python
 from infra.bytecode import find_python, warn_no_python
 from infra.package import PERSONA_FILE, build_package, lambda_requirements
 from infra.settings import PROJECT_DIR
+from tests.support.app import copy_example_persona
 
 pytestmark = pytest.mark.network
 
@@ -23,7 +24,6 @@ pytestmark = pytest.mark.network
 # runs them on the stack's), else Python 3.13, the default runtime, found on this machine.
 CURRENT = f"{sys.version_info.major}.{sys.version_info.minor}"
 RUNTIME = CURRENT if sys.version_info >= (3, 12) else "3.13"
-PERSONA = PROJECT_DIR / "personas" / "example"
 
 # Runs with -I -S -B: no site-packages, no repo on the path, no bytecode written; only the
 # stdlib and the archive, as on Lambda, where /var/task is read-only.
@@ -55,13 +55,19 @@ def python() -> str:
 
 
 @pytest.fixture(scope="module")
+def persona(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's own copy of the example persona."""
+    return copy_example_persona(tmp_path_factory.mktemp("persona") / "example")
+
+
+@pytest.fixture(scope="module")
 def builds(
-    tmp_path_factory: pytest.TempPathFactory, python: str
+    tmp_path_factory: pytest.TempPathFactory, python: str, persona: Path
 ) -> tuple[bytes, bytes, Path]:
     build_dir = tmp_path_factory.mktemp("lambda-build")
     with first_on_path(python):
-        first = build_package(PERSONA, RUNTIME, build_dir).read_bytes()
-        zip_path = build_package(PERSONA, RUNTIME, build_dir)
+        first = build_package(persona, RUNTIME, build_dir).read_bytes()
+        zip_path = build_package(persona, RUNTIME, build_dir)
     return first, zip_path.read_bytes(), zip_path
 
 
@@ -136,13 +142,13 @@ def test_a_fresh_runtime_interpreter_answers_health_from_the_bytecode(
 
 
 def test_without_the_runtime_python_it_says_so_once_and_ships_sources(
-    builds: tuple[bytes, bytes, Path], monkeypatch: pytest.MonkeyPatch, capsys
+    builds: tuple[bytes, bytes, Path], persona: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     monkeypatch.setattr(infra.package, "find_python", lambda _version: None)
     warn_no_python.cache_clear()
     build_dir = builds[2].parent  # reuses the dependencies installed above
-    build_package(PERSONA, RUNTIME, build_dir)
-    names = zipfile.ZipFile(build_package(PERSONA, RUNTIME, build_dir)).namelist()
+    build_package(persona, RUNTIME, build_dir)
+    names = zipfile.ZipFile(build_package(persona, RUNTIME, build_dir)).namelist()
     warning = capsys.readouterr().err
     warn_no_python.cache_clear()
     assert warning.count(f"no Python {RUNTIME} found") == 1

@@ -136,3 +136,25 @@ def test_key_time_reads_the_entry_time_back():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown inbox kind"):
         new_entry("complaint", {}, session_id=None, asked=None, source="form")
+
+
+def test_keys_list_newest_first_without_reading_and_read_gets_one(inbox):
+    entries = [question(f"question {h}", START + timedelta(hours=h)) for h in (2, 0, 1)]
+    for entry in entries:
+        inbox.record(entry)
+    keys = inbox.keys("question")
+    first = next(keys)  # lazy: the rest are listed only when asked for
+    assert first == entry_key(entries[0])
+    assert [first, *keys] == [entry_key(e) for e in (entries[0], entries[2], entries[1])]
+    assert list(inbox.keys("question", START + timedelta(minutes=30))) == [
+        entry_key(entries[0]), entry_key(entries[2])]
+    assert inbox.read(first) == entries[0]
+    assert list(inbox.keys("contact")) == []
+
+
+def test_a_half_written_file_is_not_listed(tmp_path):
+    inbox = FileInbox(tmp_path)
+    entry = question("Do you sail?")
+    inbox.record(entry)
+    (tmp_path / "inbox" / "questions" / ".tmp-abc.json").write_text("{")  # mid-write
+    assert list(inbox.keys("question")) == [entry_key(entry)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -18,7 +17,7 @@ from api.models.bedrock import tool_config
 from api.persona import PersonaError, load_persona
 from api.prompt import build_system_prompt
 from api.tools import TOOL_SPECS
-from tests.support.app import EXAMPLE_PERSONA, REPO, make_config
+from tests.support.app import REPO, copy_example_persona, make_config
 from tests.support.profile_pdf import scanned_pdf
 from twin.cli import main as twin_main
 from twin.persona.check import check_persona
@@ -33,9 +32,7 @@ def main(argv: list[str]) -> int:
 
 @pytest.fixture
 def persona_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "persona"
-    shutil.copytree(EXAMPLE_PERSONA, folder)
-    return folder
+    return copy_example_persona(tmp_path / "persona")
 
 
 def edit_facts(folder: Path, **changes) -> None:
@@ -45,23 +42,23 @@ def edit_facts(folder: Path, **changes) -> None:
     (folder / "facts.json").write_text(json.dumps(kept))
 
 
-def test_check_reports_the_example_persona_with_no_warnings(capsys):
-    assert main(["check", str(EXAMPLE_PERSONA)]) == 0
+def test_check_reports_the_example_persona_with_no_warnings(persona_dir, capsys):
+    assert main(["check", str(persona_dir)]) == 0
     out = capsys.readouterr().out
     for name in ("facts.json", "summary.md", "style.md", "starters.txt", "resume.pdf"):
-        size = (EXAMPLE_PERSONA / name).stat().st_size
+        size = (persona_dir / name).stat().st_size
         assert f"{name}" in out and f"{size:,} bytes" in out
-    prompt = build_system_prompt(load_persona(EXAMPLE_PERSONA), date.today())
+    prompt = build_system_prompt(load_persona(persona_dir), date.today())
     assert f"{len(prompt):,} chars" in out
     assert "per 1,000 turns" in out and "$0.035 per million tokens" in out
     assert "Ada Marlowe · Staff Platform Engineer · Lisbon, Portugal" in out
     assert "No warnings." in out
 
 
-def test_check_figures_the_cost_from_the_prompt():
-    report = check_persona(EXAMPLE_PERSONA, today=date(2026, 11, 24))
+def test_check_figures_the_cost_from_the_prompt(persona_dir):
+    report = check_persona(persona_dir, today=date(2026, 11, 24))
     assert report.errors == [] and report.warnings == []
-    prompt = build_system_prompt(load_persona(EXAMPLE_PERSONA), date(2026, 11, 24))
+    prompt = build_system_prompt(load_persona(persona_dir), date(2026, 11, 24))
     assert report.prompt_chars == len(prompt)
     assert report.tool_chars == len(json.dumps(TOOL_CONFIG))
     estimated = -(-(report.prompt_chars + report.tool_chars) // 4)
@@ -135,8 +132,8 @@ def test_a_dotted_name_in_the_facts_is_found_written_the_same_way(persona_dir, c
     assert "No warnings." in capsys.readouterr().out
 
 
-def test_a_prompt_over_the_budget_is_a_warning(capsys):
-    assert main(["check", str(EXAMPLE_PERSONA), "--budget", "500"]) == 0
+def test_a_prompt_over_the_budget_is_a_warning(persona_dir, capsys):
+    assert main(["check", str(persona_dir), "--budget", "500"]) == 0
     [warning] = [line for line in capsys.readouterr().out.splitlines() if "warning  " in line]
     assert "system prompt: about" in warning and "over the budget of 500" in warning
 
@@ -154,7 +151,7 @@ def test_a_deploy_refuses_a_failing_persona_with_the_check_message(persona_dir, 
     assert not (tmp_path / "build").exists()
 
 
-def test_prompt_prints_what_the_model_receives(tmp_path, capsys):
+def test_prompt_prints_what_the_model_receives(persona_dir, tmp_path, capsys):
     client = boto3.client("bedrock-runtime", region_name="us-east-1",
                           aws_access_key_id="testing", aws_secret_access_key="testing")
     sent: list[dict] = []
@@ -173,13 +170,13 @@ def test_prompt_prints_what_the_model_receives(tmp_path, capsys):
                          bedrock_client=client, today=lambda: date(2026, 11, 24))
         assert app.test_client().post("/api/chat", json={"message": "Where?"}).status_code == 200
     [system] = sent[0]["system"]
-    assert main(["prompt", str(EXAMPLE_PERSONA), "--date", "2026-11-24"]) == 0
+    assert main(["prompt", str(persona_dir), "--date", "2026-11-24"]) == 0
     assert capsys.readouterr().out == system["text"] + "\n"
 
 
-def test_the_command_runs_and_the_loader_imports_none_of_it():
+def test_the_command_runs_and_the_loader_imports_none_of_it(persona_dir):
     result = subprocess.run([sys.executable, "-m", "twin", "persona", "check",
-                             "personas/example"],
+                             str(persona_dir)],
                             cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "No warnings." in result.stdout

@@ -9,7 +9,7 @@ import pytest
 
 from api.persona import load_persona
 from tests.support import profile_pdf
-from tests.support.app import EXAMPLE_PERSONA, make_config
+from tests.support.app import make_config
 from tests.support.profile_pdf import linkedin_pdf, scanned_pdf
 from twin.cli import main as twin_main
 
@@ -99,18 +99,19 @@ def test_init_writes_one_note_a_role_from_the_experience_section(profile, tmp_pa
     load_persona(folder)  # a notes folder does not stop the persona loading
 
 
-def test_a_resume_with_one_line_roles_gets_notes_with_their_place(tmp_path):
+def test_a_resume_with_one_line_roles_gets_notes_with_their_place(tmp_path, example_persona):
     folder = tmp_path / "ada"
-    assert main(["init", str(folder), "--from", str(EXAMPLE_PERSONA / "resume.pdf")]) == 0
+    assert main(["init", str(folder), "--from", str(example_persona / "resume.pdf")]) == 0
     note = (folder / "notes" / "quarry-labs-software-engineer.md").read_text()
     # The role's place was in brackets on its dated line; its wrapped sentence is whole again.
     assert note == ("# Software Engineer at Quarry Labs\n\n2014 - 2018\nPorto\n\n"
                     "Python and Django web applications for retail and tourism clients.\n")
 
 
-def test_a_resume_not_from_linkedin_still_gives_a_usable_draft(tmp_path, capsys):
+def test_a_resume_not_from_linkedin_still_gives_a_usable_draft(tmp_path, example_persona,
+                                                             capsys):
     folder = tmp_path / "ada"
-    assert main(["init", str(folder), "--from", str(EXAMPLE_PERSONA / "resume.pdf")]) == 0
+    assert main(["init", str(folder), "--from", str(example_persona / "resume.pdf")]) == 0
     facts = facts_of(folder)
     assert (facts["full_name"], facts["title"], facts["location"], facts["email"]) == (
         "Ada Marlowe", "Staff Platform Engineer", "Lisbon, Portugal", "ada.marlowe@example.com")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -18,23 +17,21 @@ from api.persona import (
     write_compiled_persona,
 )
 from api.prompt import build_system_prompt
-from tests.support.app import EXAMPLE_PERSONA
+from tests.support.app import copy_example_persona
 
 
 @pytest.fixture
 def persona_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "persona"
-    shutil.copytree(EXAMPLE_PERSONA, folder)
-    return folder
+    return copy_example_persona(tmp_path / "persona")
 
 
 @pytest.fixture(scope="module")
-def offline() -> OfflineModel:
-    return OfflineModel(load_persona(EXAMPLE_PERSONA))
+def offline(tmp_path_factory: pytest.TempPathFactory) -> OfflineModel:
+    return OfflineModel(load_persona(copy_example_persona(tmp_path_factory.mktemp("x") / "p")))
 
 
-def test_compile_extracts_pdf_text_and_starters():
-    document = compile_persona(EXAMPLE_PERSONA)
+def test_compile_extracts_pdf_text_and_starters(persona_dir):
+    document = compile_persona(persona_dir)
     assert document["facts"]["full_name"] == "Ada Marlowe"
     [(name, text)] = document["documents"]
     assert name == "resume.pdf"
@@ -43,11 +40,11 @@ def test_compile_extracts_pdf_text_and_starters():
     assert document["avatar"] is None
 
 
-def test_compiled_file_loads_to_the_same_persona(tmp_path):
-    compiled = write_compiled_persona(EXAMPLE_PERSONA, tmp_path / "persona.json")
-    assert load_persona(compiled) == load_persona(EXAMPLE_PERSONA)
+def test_compiled_file_loads_to_the_same_persona(tmp_path, persona_dir):
+    compiled = write_compiled_persona(persona_dir, tmp_path / "persona.json")
+    assert load_persona(compiled) == load_persona(persona_dir)
     # Same input, same bytes: the Lambda archive stays byte-identical between builds.
-    again = write_compiled_persona(EXAMPLE_PERSONA, tmp_path / "again.json")
+    again = write_compiled_persona(persona_dir, tmp_path / "again.json")
     assert compiled.read_bytes() == again.read_bytes()
 
 
@@ -108,8 +105,8 @@ def test_missing_persona_and_bad_compiled_file(tmp_path):
         load_persona(bad)
 
 
-def test_system_prompt_carries_facts_date_and_rules():
-    prompt = build_system_prompt(load_persona(EXAMPLE_PERSONA), date(2026, 11, 24))
+def test_system_prompt_carries_facts_date_and_rules(persona_dir):
+    prompt = build_system_prompt(load_persona(persona_dir), date(2026, 11, 24))
     assert "AI digital twin of Ada Marlowe" in prompt
     assert "2026-11-24" in prompt
     assert "ada.marlowe@example.com" in prompt

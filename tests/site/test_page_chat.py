@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-import api
 from tests.support.pages import ask, session_id
 
 pytestmark = pytest.mark.browser
@@ -172,9 +170,8 @@ def test_the_page_works_by_keyboard_alone(open_page, server, starters):
     expect(page.locator("#log .message")).to_have_count(0)
 
 
-def test_the_example_persona_fills_the_page(open_page, start_server):
-    example = Path(api.__file__).resolve().parent.parent / "personas" / "example"
-    page = open_page(start_server(TWIN_PERSONA=str(example)))
+def test_the_example_persona_fills_the_page(open_page, start_server, example_persona):
+    page = open_page(start_server(TWIN_PERSONA=str(example_persona)))
     profile = page.request.get("/api/profile").json()
     expect(page.locator("h1")).to_have_text(profile["full_name"])
     expect(page.locator("#starter-list button")).to_have_text(profile["starters"][:4])

@@ -15,6 +15,7 @@ import click
 
 from twin.groups import InOrder
 from twin.invocation import twin_command
+from twin.paths import UserPath
 
 from . import report
 from .sources import CommandError, Source, parse_since
@@ -34,10 +35,12 @@ class Options:
     conversation: str | None = None
     json: bool = False
     csv: bool = False
+    limit: int | None = None
 
     def merged(self, given: dict[str, Any]) -> Options:
         """These options overridden by what a subcommand was given (absent ones keep these)."""
-        return replace(self, **{k: v for k, v in given.items() if v not in (None, False)})
+        return replace(self, **{k: v for k, v in given.items()
+                                if v is not None and v is not False})
 
 
 def _since(_ctx: click.Context, _param: click.Parameter, text: str | None) -> str | None:
@@ -55,7 +58,7 @@ def _source_options(command: Callable) -> Callable:
         click.option("--bucket", help="the stack's memory bucket (S3)"),
         click.option("--stack", help="read that stack's bucket (runs `pulumi stack output "
                      "memoryBucket`)"),
-        click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False),
+        click.option("--dir", "folder", type=UserPath(file_okay=False),
                      help="the local memory folder (default: TWIN_MEMORY_DIR or .twin/memory)"),
         click.option("--region", help="the bucket's region (optional)"),
     )):
@@ -73,6 +76,8 @@ def _list_options(command: Callable) -> Callable:
                      help="print the conversation with this session id (or its start)"),
         click.option("--json", is_flag=True, help="print JSON"),
         click.option("--csv", is_flag=True, help="print CSV"),
+        click.option("--limit", type=click.IntRange(min=0), metavar="N",
+                     help=f"show the newest N (default {report.DEFAULT_LIMIT}; 0: all)"),
     )):
         command = option(command)
     return command
@@ -130,7 +135,8 @@ def _reported(command: Callable[..., None]) -> Callable[..., int]:
 
 
 def _folder(options: Options) -> Path:
-    return options.folder or Path(os.environ.get("TWIN_MEMORY_DIR", "").strip() or ".twin/memory")
+    return options.folder or Path(os.environ.get("TWIN_MEMORY_DIR", "").strip()
+                                  or ".twin/memory").expanduser()
 
 
 @click.group(cls=InOrder, invoke_without_command=True, epilog="""\b
@@ -172,43 +178,82 @@ def list_command(source: Source, options: Options) -> None:
             print(report.conversation_text(conversation))
         return
     since = datetime.now(UTC) - parse_since(options.since) if options.since else None
-    everything = report.gather(source.inbox, options.kind, since)
-    entries = everything if options.all else [e for e in everything if not e.get("answered_at")]
-    if options.json:
-        print(report.as_json(entries))
-    elif options.csv:
-        sys.stdout.write(report.as_csv(entries))
+    limit = report.DEFAULT_LIMIT if options.limit is None else options.limit
+    listing = report.gather(source.inbox, options.kind, since, limit=limit,
+                            answered=options.all)
+    entries = listing.entries
+    if options.json or options.csv:
+        sys.stdout.write(report.as_json(entries) + "\n" if options.json
+                         else report.as_csv(entries))
+        if listing.more:  # on stderr: what goes to a file stays plain JSON or CSV
+            print(report.more_line(limit), file=sys.stderr)
     elif not entries:
-        hidden = len(everything) - len(entries)
-        print(report.nothing_line(source.where, options.kind, options.since, hidden))
+        print(report.nothing_line(source.where, options.kind, options.since, listing.hidden))
     else:
         print(report.table(entries, report.terminal_width()))
-        print(f"\n{len(entries)} in {source.where}. Answer a question: {twin_command()} inbox "
+        count = f"The newest {len(entries)}" if listing.more else f"{len(entries)}"
+        print(f"\n{count} in {source.where}. Answer a question: {twin_command()} inbox "
               'answer ID "your answer"; see where it came from: --conversation SESSION')
+        if listing.more:
+            print(report.more_line(limit))
 
 
 @inbox.command("answer", epilog="""\b
 examples:
   twin inbox answer 9b1c "Yes, on weekends, mostly on the Tagus."
-  twin inbox --stack prod answer 9b1c "..." --persona personas/me""")
+  twin inbox answer 9b1c "Yes." --question "Do you sail?"    store your own wording
+  twin inbox answer 9b1c "Only in summer." --replace         change an earlier answer
+  twin inbox --stack prod answer 9b1c "..." --yes            no question asked (scripts)""")
 @click.argument("question_id")
 @click.argument("answer")
-@click.option("--persona", "persona_dir", type=click.Path(path_type=Path),
-              help="persona folder (default: TWIN_PERSONA or personas/example)")
+@click.option("--persona", "persona_dir", type=UserPath(),
+              help="persona folder (default: the stack's twin:personaDir with --stack, else "
+                   "TWIN_PERSONA, else personas/example)")
+@click.option("--question", "reworded", metavar="TEXT",
+              help="store the question in your own words rather than the visitor's")
+@click.option("--replace", is_flag=True, help="replace the answer answers.md already gives")
+@click.option("--yes", "-y", is_flag=True, help="write without asking for confirmation")
 @_source_options
 @_reported
-def answer_command(source: Source, _options: Options, question_id: str, answer: str,
-                   persona_dir: Path | None) -> None:
+def answer_command(source: Source, options: Options, question_id: str, answer: str,
+                   persona_dir: Path | None, reworded: str | None, replace: bool,
+                   yes: bool) -> None:
     """Answer a question: the answer goes into the persona's answers.md, the question is closed.
 
-    QUESTION_ID is the question's id, or its first characters.
+    QUESTION_ID is the question's id, or its first characters. The whole question and what
+    answers.md will hold are shown first, and written only once you confirm (or with --yes).
     """
-    from api.config import DEFAULT_PERSONA
-
     from .answer import answer_question
 
-    folder = persona_dir or Path(os.environ.get("TWIN_PERSONA") or DEFAULT_PERSONA)
-    print(answer_question(source, question_id, answer, folder))
+    folder = persona_dir or _persona_folder(options)
+    print(answer_question(source, question_id, answer, folder, confirm=_confirmation(yes),
+                          question=reworded, replace=replace))
+
+
+def _persona_folder(options: Options) -> Path:
+    """The persona the inbox belongs to: the stack's, or the local twin's (TWIN_PERSONA)."""
+    from api.config import DEFAULT_PERSONA
+
+    from .sources import stack_persona_dir
+
+    if options.stack is not None:
+        return stack_persona_dir(options.stack)
+    return Path(os.environ.get("TWIN_PERSONA", "").strip() or DEFAULT_PERSONA).expanduser()
+
+
+def _confirmation(yes: bool) -> Callable[[str], bool]:
+    """Shows what `answer` will write, then asks at the terminal (or --yes has agreed)."""
+
+    def confirm(shown: str) -> bool:
+        print(shown)
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            raise CommandError("nothing written: there is no terminal to confirm at; read the "
+                               "question above and add --yes to write it")
+        return click.confirm("Write it?", default=False)
+
+    return confirm
 
 
 @inbox.command("stats")

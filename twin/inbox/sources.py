@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +17,7 @@ from .conversations import BucketConversations, Conversations, FolderConversatio
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
 
+DEFAULT_PERSONA_DIR = "personas/example"  # twin:personaDir's default (infra/settings.py)
 _SINCE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 _SESSION = re.compile(r"^[0-9a-f-]{1,36}$")
@@ -47,6 +49,24 @@ def stack_bucket(stack: str) -> str:
     if not bucket.strip():
         raise CommandError(f"stack {stack!r} has no memoryBucket output (deploy it first)")
     return bucket.strip()
+
+
+def stack_persona_dir(stack: str) -> Path:
+    """The folder the stack deploys (twin:personaDir, relative to the project, as the Pulumi
+    program reads it), from `pulumi config --json --stack <stack>`."""
+    from twin.stack import PROJECT_DIR, StackError, run_pulumi
+
+    try:
+        output = run_pulumi(stack, ["config", "--json"], "twin:personaDir",
+                            "pass --persona DIR instead")
+    except StackError as error:
+        raise CommandError(str(error)) from None
+    try:
+        value = json.loads(output).get("twin:personaDir", {}).get("value")
+    except (ValueError, AttributeError):
+        raise CommandError(f"pulumi printed no readable config for stack {stack!r}") from None
+    return PROJECT_DIR / (value.strip() if isinstance(value, str) and value.strip()
+                          else DEFAULT_PERSONA_DIR)
 
 
 @dataclass

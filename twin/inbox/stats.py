@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from api.inbox import created
+from api.inbox import key_time
+from twin.printable import printable
 
-from .report import printable
 from .sources import Source
 
 COLUMNS = ("conversations", "visitor_turns", "contacts", "unknown_questions")
@@ -55,8 +55,8 @@ def compute_stats(source: Source, since: datetime, now: datetime) -> dict[str, A
                 asked[key] += 1
                 spellings[key][printable(message["content"])] += 1
     for kind, column in (("contact", "contacts"), ("question", "unknown_questions")):
-        for _key, entry in source.inbox.entries(kind, since):
-            weeks.setdefault(iso_week(created(entry)), Counter())[column] += 1
+        for key in source.inbox.keys(kind, since):  # a key holds its time: no entry is read
+            weeks.setdefault(iso_week(key_time(key)), Counter())[column] += 1
     ranked = sorted(asked.items(), key=lambda pair: (-pair[1], pair[0]))[:TOP]
     return {
         "since": since.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -14,6 +14,7 @@ from api.persona import PersonaError, load_persona
 from api.text import strip_controls
 from twin.groups import InOrder
 from twin.invocation import twin_command
+from twin.paths import UserPath
 
 from .check import (
     DEFAULT_MODEL,
@@ -34,7 +35,7 @@ def draft_persona(folder: Path | str, source: Path | None, force: bool) -> int:
 
     if not str(folder).strip():  # "" would mean the current folder, which nobody means
         raise PersonaError("the persona folder is empty; name one, e.g. personas/me")
-    folder = Path(folder)
+    folder = Path(folder).expanduser()  # a quoted "~/me" (see twin.paths.UserPath)
     if source is None:
         draft = template_draft()
     else:
@@ -130,7 +131,7 @@ def _reported(command: Callable[..., int]) -> Callable[..., int]:
     return run
 
 
-FOLDER = click.argument("folder", type=click.Path(path_type=Path))
+FOLDER = click.argument("folder", type=UserPath())
 
 
 @click.group(cls=InOrder, epilog="""\b
@@ -144,7 +145,7 @@ def persona() -> None:
 
 @persona.command("init")
 @click.argument("folder")  # a string: click would make "" the current folder before we saw it
-@click.option("--from", "source", type=click.Path(path_type=Path),
+@click.option("--from", "source", type=UserPath(),
               help="a LinkedIn 'Save to PDF' export or another résumé as PDF")
 @click.option("--force", is_flag=True, help="overwrite files that exist")
 @_reported
