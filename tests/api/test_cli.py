@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -101,3 +104,42 @@ def test_twin_help_loads_neither_flask_nor_aws_nor_pulumi():
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                             text=True, timeout=60, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def unwritable_folders(tmp_path: Path) -> list[Path]:
+    """Folders no conversation can be written to, whoever runs the tests (root included)."""
+    (tmp_path / "a-file").write_text("not a folder\n")
+    folders = [tmp_path / "a-file", tmp_path / "a-file" / "memory"]
+    if Path("/proc/self").is_dir():  # Linux: a virtual file system refuses new files to all
+        folders.append(Path("/proc/nope"))
+    return folders
+
+
+def test_an_unwritable_memory_folder_stops_start_up_with_one_sentence(tmp_path):
+    for folder in unwritable_folders(tmp_path):
+        with taken_port() as port:  # so a server that did start would stop at once
+            result = run({"TWIN_MEMORY_DIR": str(folder)}, "--port", str(port))
+        assert result.returncode == 2, folder
+        [line] = result.stderr.splitlines()
+        assert line.startswith("twin: cannot start: TWIN_MEMORY_DIR must be a folder"), line
+        assert repr(str(folder)) in line
+        assert result.stdout == ""
+
+
+@contextmanager
+def taken_port() -> Iterator[int]:
+    """A loopback port another program listens on."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+def test_a_port_in_use_is_one_line_before_anything_is_announced(tmp_path):
+    with taken_port() as port:
+        result = run({"TWIN_MEMORY_DIR": str(tmp_path)}, "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"twin: cannot start: port {port} on 127.0.0.1 is in use by another program; try "
+        f"another: make run PORT={port + 1}, or twin run --port {port + 1}"]
+    assert result.stdout == ""  # no "Twin of ... on http://..." for an address it never served

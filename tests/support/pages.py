@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import struct
-import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from api.config import Config
 from tests.support.app import inbox_entries
+from twin.listen import Background
 from twin.server import create_local_app
 
 
@@ -35,15 +34,12 @@ class LocalServer:
 
 @contextmanager
 def running(config: Config) -> Iterator[LocalServer]:
-    """Serve create_local_app(config) from a thread on 127.0.0.1, port chosen by the OS."""
-    server = make_server("127.0.0.1", 0, create_local_app(config), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
+    """Serve create_local_app(config) as `twin run` does, on 127.0.0.1, port chosen by the OS."""
+    server = Background(create_local_app(config))
     try:
-        yield LocalServer(f"http://127.0.0.1:{server.server_port}", config.memory_dir, config)
+        yield LocalServer(server.url, config.memory_dir, config)
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
+        server.stop()
 
 
 def tiny_png(width: int = 8, height: int = 8) -> bytes:
