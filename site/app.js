@@ -36,6 +36,7 @@ const state = {
   inFlight: null,
   deleting: false, // the dialog stays open until the server has answered
   retryAction: null,
+  following: true, // the log is scrolled to its last message (see the ResizeObserver below)
 };
 
 function nearBottom() {
@@ -208,17 +209,22 @@ function showProfile(profile) {
   answerEmbedder(state.twinName);
 }
 
-async function loadHistory() {
+// The stored conversation's messages, fetched while the profile loads and drawn after it.
+async function fetchHistory() {
   const id = storedSession();
-  if (!id) return;
+  if (!id) return [];
   try {
-    const conversation = await request(`/api/conversation/${encodeURIComponent(id)}`);
-    for (const m of conversation.messages) addMessage(m.role === "user" ? "user" : "assistant", m.content);
-    log.scrollTop = log.scrollHeight;
+    return (await request(`/api/conversation/${encodeURIComponent(id)}`)).messages;
   } catch (failure) {
     if (failure.status === 404 || failure.status === 400) forgetSession();
     else showProblem("Your earlier conversation could not be loaded. You can keep chatting.");
+    return [];
   }
+}
+
+function drawHistory(messages) {
+  for (const m of messages) addMessage(m.role === "user" ? "user" : "assistant", m.content, true);
+  log.scrollTop = log.scrollHeight;
 }
 
 async function loadProfile() {
@@ -269,5 +275,15 @@ deleteDialog.addEventListener("cancel", (event) => { if (state.deleting) event.p
 setUpDialog(deleteDialog, deleteOpen);
 setUpContact({ request, sessionId: storedSession, ownerName: () => state.ownerName });
 
-Promise.allSettled([loadProfile(), loadHistory()]).then(drawControls);
+// Both are asked for at once, and the conversation is drawn once the profile has arrived (or
+// failed): its messages carry the twin's name for screen readers, and the header's final height
+// decides where the bottom of the log is.
+const history = fetchHistory();
+loadProfile().then(() => history).then(drawHistory).finally(drawControls);
+// The log's box shrinks when the header grows (the avatar arriving, a title wrapping, a phone's
+// keyboard opening): a visitor who was reading the last message keeps it in view.
+new ResizeObserver(() => {
+  if (state.following) log.scrollTop = log.scrollHeight;
+}).observe(log);
+log.addEventListener("scroll", () => { state.following = nearBottom(); }, { passive: true });
 setUpEmbedding();

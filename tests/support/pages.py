@@ -17,6 +17,15 @@ from tests.support.app import inbox_entries
 from twin.listen import Background
 from twin.server import create_local_app
 
+# A header subtitle (title · location) longer than a phone is wide.
+LONG_SUBTITLE = "Senior Data Engineer at Northwind Freight Analytics · Berlin, Berlin, Germany"
+# True when an element's text is cut: a line clamp, an ellipsis, or more text than its box holds.
+CLIPPED = """el => {
+  const style = getComputedStyle(el);
+  return el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth
+    || style.textOverflow === "ellipsis" || style.webkitLineClamp !== "none";
+}"""
+
 
 @dataclass
 class LocalServer:
