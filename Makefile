@@ -5,7 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 # Two stamps: `make run` needs only what the twin runs with (the `app` dependency group); tests,
-# lint, the measurements and deploying add the `dev` group, about ten times the size.
+# lint, the measurements and deploying add the `dev` group, about ten times the size. The project
+# itself (editable, for .venv/bin/twin) goes in with the app group: one pip run, not two.
 APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
@@ -24,8 +25,7 @@ $(BIN)/python:
 
 $(APP_STAMP): pyproject.toml | $(BIN)/python
 	@echo "Installing what the twin runs with into $(VENV) (once):"
-	$(PIP) install --progress-bar on --group app
-	$(PIP) install --quiet --no-deps --editable .
+	$(PIP) install --progress-bar on --group app --editable .
 	touch $@
 
 $(DEV_STAMP): $(APP_STAMP)
