@@ -33,8 +33,7 @@ def listen(app: Any, host: str, port: int, sockets: dict | None = None) -> Any:
     """
     try:
         return create_server(app, map={} if sockets is None else sockets,
-                             host=host, port=port, threads=THREADS,
-                             ident="twin", clear_untrusted_proxy_headers=True)
+                             host=host, port=port, threads=THREADS)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             other = port + 1 if port < 65535 else 8001

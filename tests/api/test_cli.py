@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -143,3 +148,30 @@ def test_a_port_in_use_is_one_line_before_anything_is_announced(tmp_path):
         f"twin: cannot start: port {port} on 127.0.0.1 is in use by another program; try "
         f"another: make run PORT={port + 1}, or twin run --port {port + 1}"]
     assert result.stdout == ""  # no "Twin of ... on http://..." for an address it never served
+
+
+def test_run_serves_without_a_development_server_warning_and_stops_on_ctrl_c(tmp_path):
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"TWIN_MEMORY_DIR": str(tmp_path), "PATH": os.environ.get("PATH", "")}
+    process = subprocess.Popen([sys.executable, "-m", "twin", "run", "--port", str(port)],
+                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        health = None
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health",
+                                            timeout=2) as response:
+                    health = json.load(response)
+                break
+            except OSError:
+                time.sleep(0.05)
+        assert health == {"status": "ok", "model": "offline", "memory": "file"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert out.startswith(f"Twin of Ada Marlowe on http://127.0.0.1:{port}\n")
+    assert "development server" not in err and "Traceback" not in err
