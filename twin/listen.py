@@ -42,6 +42,9 @@ def listen(app: Any, host: str, port: int, sockets: dict | None = None) -> Any:
                               ) from None
         raise ListenError(f"cannot listen on {host}:{port}: "
                           f"{error.strerror or error}") from None
+    except ValueError:  # waitress's answer to a host name that does not resolve
+        raise ListenError(f"cannot listen on {host}:{port}: no such address on this machine; "
+                          "try --host 127.0.0.1") from None
 
 
 def port_of(server: Any) -> int:

@@ -18,6 +18,7 @@ import pytest
 
 from api.config import Config
 from twin.cli import main, usable_model
+from twin.listen import ListenError, listen
 
 REPO = Path(__file__).resolve().parents[2]
 COMMANDS = ("run", "inbox", "persona", "bootstrap")
@@ -175,3 +176,23 @@ def test_run_serves_without_a_development_server_warning_and_stops_on_ctrl_c(tmp
     assert process.returncode == 0, err
     assert out.startswith(f"Twin of Ada Marlowe on http://127.0.0.1:{port}\n")
     assert "development server" not in err and "Traceback" not in err
+
+
+def test_an_address_of_another_machine_is_one_line(tmp_path):
+    host = "192.0.2.1"  # a documentation address, never this machine's
+    result = run({"TWIN_MEMORY_DIR": str(tmp_path)}, "--host", host, "--port", "8000")
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"twin: cannot start: cannot listen on {host}:8000: ")
+    assert result.stdout == ""
+
+
+def test_a_host_name_that_does_not_resolve_is_one_sentence(monkeypatch):
+    def unresolved(*_args, **_kwargs):  # as the resolver answers, without asking one
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unresolved)
+    with pytest.raises(ListenError) as raised:
+        listen(lambda environ, start_response: [], "twin.invalid", 8000)
+    assert str(raised.value) == ("cannot listen on twin.invalid:8000: no such address on this "
+                                 "machine; try --host 127.0.0.1")
