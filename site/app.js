@@ -36,7 +36,7 @@ const state = {
   inFlight: null,
   deleting: false, // the dialog stays open until the server has answered
   retryAction: null,
-  following: true, // the log is scrolled to its last message (see the ResizeObserver below)
+  following: true, // the log shows its last message
 };
 
 function nearBottom() {
@@ -209,7 +209,6 @@ function showProfile(profile) {
   answerEmbedder(state.twinName);
 }
 
-// The stored conversation's messages, fetched while the profile loads and drawn after it.
 async function fetchHistory() {
   const id = storedSession();
   if (!id) return [];
@@ -275,13 +274,11 @@ deleteDialog.addEventListener("cancel", (event) => { if (state.deleting) event.p
 setUpDialog(deleteDialog, deleteOpen);
 setUpContact({ request, sessionId: storedSession, ownerName: () => state.ownerName });
 
-// Both are asked for at once, and the conversation is drawn once the profile has arrived (or
-// failed): its messages carry the twin's name for screen readers, and the header's final height
-// decides where the bottom of the log is.
+// The conversation is drawn after the profile: its messages carry the twin's name, and the
+// header's final height decides where the log ends.
 const history = fetchHistory();
 loadProfile().then(() => history).then(drawHistory).finally(drawControls);
-// The log's box shrinks when the header grows (the avatar arriving, a title wrapping, a phone's
-// keyboard opening): a visitor who was reading the last message keeps it in view.
+// When the log shrinks (header grown, keyboard open), a reader at the end stays there.
 new ResizeObserver(() => {
   if (state.following) log.scrollTop = log.scrollHeight;
 }).observe(log);
