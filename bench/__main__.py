@@ -1,4 +1,7 @@
-"""`make bench`: build the Lambda package, measure it and the app, print and save the figures."""
+"""`make bench`: build the Lambda package, measure it and the app, print and save the figures.
+
+Written to .twin/bench/results.json; with --save (`make bench SAVE=1`) to bench/results.json.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +17,11 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import bench
 from bench import coldstart, page, report, warm
 from bench.interpreters import first_on_path, runtime_python
 from infra.package import BUILD_DIR, build_package
 from infra.settings import PROJECT_DIR
-
-RESULTS = PROJECT_DIR / "bench" / "results.json"
 
 
 def runtime_version() -> str:
@@ -77,11 +79,13 @@ def measure(python: str, version: str, runs: int, page_runs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Measure, print the table, write bench/results.json."""
+    """Measure, print the table, write the figures (bench/results.json with --save)."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=9, help="cold starts (fresh extractions)")
     parser.add_argument("--page-runs", type=int, default=5, help="page loads (0: skip)")
-    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
+    parser.add_argument("--save", action="store_true",
+                        help="update the tracked bench/results.json (default: .twin/bench/)")
+    parser.add_argument("--output", type=Path, help="write the JSON here instead")
     args = parser.parse_args(argv)
     version = runtime_version()
     python = runtime_python(version)
@@ -98,9 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["machine"]["load_average_1m_after"] = round(os.getloadavg()[0], 2)
     results["targets"] = report.check_targets(results)
-    args.output.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    output = bench.output_path(args.output, "results.json", save=args.save)
+    output.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(report.table(results))
-    print(f"written to {args.output}")
+    print(f"written to {output}")
     return 0
 
 

@@ -106,14 +106,11 @@ def url_of(server: ThreadingHTTPServer) -> str:
 
 @contextmanager
 def serving(app: Any) -> Iterator[str]:
-    """A WSGI app on a free loopback port, threaded, until the block ends."""
-    from werkzeug.serving import make_server
+    """A WSGI app on a free loopback port, served as `twin run` serves it, until the block ends."""
+    from twin.listen import Background
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
+    server = Background(app)
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield server.url
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
+        server.stop()

@@ -36,6 +36,7 @@ const state = {
   inFlight: null,
   deleting: false, // the dialog stays open until the server has answered
   retryAction: null,
+  following: true, // the log shows its last message
 };
 
 function nearBottom() {
@@ -208,17 +209,21 @@ function showProfile(profile) {
   answerEmbedder(state.twinName);
 }
 
-async function loadHistory() {
+async function fetchHistory() {
   const id = storedSession();
-  if (!id) return;
+  if (!id) return [];
   try {
-    const conversation = await request(`/api/conversation/${encodeURIComponent(id)}`);
-    for (const m of conversation.messages) addMessage(m.role === "user" ? "user" : "assistant", m.content);
-    log.scrollTop = log.scrollHeight;
+    return (await request(`/api/conversation/${encodeURIComponent(id)}`)).messages;
   } catch (failure) {
     if (failure.status === 404 || failure.status === 400) forgetSession();
     else showProblem("Your earlier conversation could not be loaded. You can keep chatting.");
+    return [];
   }
+}
+
+function drawHistory(messages) {
+  for (const m of messages) addMessage(m.role === "user" ? "user" : "assistant", m.content, true);
+  log.scrollTop = log.scrollHeight;
 }
 
 async function loadProfile() {
@@ -269,5 +274,13 @@ deleteDialog.addEventListener("cancel", (event) => { if (state.deleting) event.p
 setUpDialog(deleteDialog, deleteOpen);
 setUpContact({ request, sessionId: storedSession, ownerName: () => state.ownerName });
 
-Promise.allSettled([loadProfile(), loadHistory()]).then(drawControls);
+// The conversation is drawn after the profile: its messages carry the twin's name, and the
+// header's final height decides where the log ends.
+const history = fetchHistory();
+loadProfile().then(() => history).then(drawHistory).finally(drawControls);
+// When the log shrinks (header grown, keyboard open), a reader at the end stays there.
+new ResizeObserver(() => {
+  if (state.following) log.scrollTop = log.scrollHeight;
+}).observe(log);
+log.addEventListener("scroll", () => { state.following = nearBottom(); }, { passive: true });
 setUpEmbedding();

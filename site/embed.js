@@ -9,7 +9,9 @@
 // never answers another origin (no CORS). The page is loaded, hidden, once the host page has
 // loaded; the button appears when the twin has said who it is, so it never opens onto a frame the
 // twin's frame-ancestors refused. With data-name="Ada" on the script tag the button shows at once
-// and the page loads only when a visitor opens the panel.
+// and the page loads only when a visitor opens the panel; if the framed page has not said hello
+// within a few seconds (the browser refused it: this site is not in twin:embedOrigins), the panel
+// says so in one sentence, never an empty frame.
 (() => {
   "use strict";
   if (window.TwinEmbed) return; // pasted twice: one button is enough
@@ -20,7 +22,8 @@
   const twinOrigin = new URL(script.src).origin;
   const pageUrl = new URL("./", script.src).href;
   const givenName = (script.dataset.name || "").trim();
-  const ANSWER_TIMEOUT_MS = 15000;
+  // A twin that loads answers in well under a second locally, a second or two from a cold Lambda.
+  const ANSWER_TIMEOUT_MS = 5000;
   const MAX_NAME = 40;
 
   const STYLE = `
@@ -47,6 +50,11 @@
       font-size: 24px; line-height: 1; }
     .close:hover { background: rgb(255 255 255 / 0.15); }
     iframe { flex: 1; width: 100%; border: 0; background: #fff; }
+    .refused { margin: 0; padding: 20px 16px; color: #222;
+      font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+    .refused a { color: #1d4f7a; }
+    iframe[hidden], .refused[hidden] { display: none; }
+    iframe.waiting { visibility: hidden; }
     @media (max-width: 480px) {
       .panel { inset: 0; width: 100%; height: 100%; max-width: none; max-height: none;
         border-radius: 0; }
@@ -73,7 +81,9 @@
   closeButton.setAttribute("aria-label", "Close the chat");
   const bar = make("div", { className: "bar" });
   bar.append(title, closeButton);
-  panel.append(bar);
+  // Stands in for the frame until the twin has answered from it, and says why if it never does.
+  const refusal = make("p", { className: "refused", hidden: true, tabIndex: -1 });
+  panel.append(bar, refusal);
   launcher.setAttribute("aria-controls", panel.id);
   launcher.setAttribute("aria-expanded", "false");
   root.append(launcher, panel);
@@ -92,11 +102,33 @@
   function loadFrame() {
     if (frame) return;
     frame = make("iframe", { src: pageUrl, title: panel.getAttribute("aria-label") });
+    // Invisible until the twin says hello: a refused frame is only ever an empty box.
+    frame.classList.toggle("waiting", !answered);
+    refusal.textContent = "Loading the twin…";
+    refusal.hidden = answered;
     // Said on every load (the visitor may reload inside the panel); only the twin's page hears it.
     frame.addEventListener("load", () => {
       frame.contentWindow?.postMessage({ type: "twin:hello" }, twinOrigin);
     });
     panel.append(frame);
+    setTimeout(() => { if (!answered) refuse(); }, ANSWER_TIMEOUT_MS);
+  }
+
+  // The browser shows a refused frame as an empty box and tells only the console why; the
+  // visitor gets a sentence for whoever runs this site, and the twin's own page to go to.
+  function refuse() {
+    console.warn(`Twin: ${pageUrl} did not answer from its frame. Is this site's origin `
+      + `(${location.origin}) in the twin's embed origins (twin:embedOrigins)?`);
+    const link = make("a", { href: pageUrl, target: "_blank", rel: "noopener",
+      textContent: "Open the twin in a new tab" });
+    refusal.replaceChildren(`The twin cannot be shown on this site: ${location.origin} is not `
+      + "in its twin:embedOrigins setting. ", link, ".");
+    frame.hidden = true;
+    refusal.hidden = false;
+  }
+
+  function shown() {
+    return frame && !frame.classList.contains("waiting") && !frame.hidden ? frame : refusal;
   }
 
   function open() {
@@ -106,7 +138,7 @@
     panel.inert = false;
     launcher.classList.add("open");
     launcher.setAttribute("aria-expanded", "true");
-    frame.focus();
+    shown().focus();
   }
 
   function close() {
@@ -123,7 +155,12 @@
     if (!frame || event.source !== frame.contentWindow || event.origin !== twinOrigin) return;
     const data = event.data;
     if (data?.type === "twin:ready" && typeof data.name === "string") {
+      const focused = root.activeElement === refusal;
       answered = true;
+      frame.classList.remove("waiting");
+      frame.hidden = false; // a twin slower than the timeout still gets its panel back
+      refusal.hidden = true;
+      if (focused) frame.focus();
       if (!givenName) label(data.name.trim().slice(0, MAX_NAME));
       launcher.hidden = false;
     } else if (data?.type === "twin:close") {
@@ -146,12 +183,6 @@
     }
     label("");
     loadFrame();
-    setTimeout(() => {
-      if (!answered) {
-        console.warn(`Twin: ${pageUrl} did not answer from its frame. Is this site's origin `
-          + `(${location.origin}) in the twin's embed origins (twin:embedOrigins)?`);
-      }
-    }, ANSWER_TIMEOUT_MS);
   }
 
   window.TwinEmbed = Object.freeze({ open, close });

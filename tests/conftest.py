@@ -109,3 +109,17 @@ def fresh_lambda_app(monkeypatch, tmp_path):
     yield
     lambda_handler.get_app.cache_clear()
     gc.unfreeze()  # get_app froze what the test process held; let the collector see it again
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter) -> Iterator[None]:
+    """One line when the page tests did not run, after the short summary, so it is seen."""
+    yield  # the wrapper around pytest's own summary: what follows comes after its last line
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if "browser" in report.keywords]
+    if not skipped:
+        return
+    reasons = {str(report.longrepr[-1]).removeprefix("Skipped: ") for report in skipped
+               if isinstance(report.longrepr, tuple)}
+    why = "; ".join(sorted(reasons)) or "see the skip reasons above"
+    terminalreporter.write_line(f"{len(skipped)} page tests skipped: {why}", yellow=True, bold=True)

@@ -40,12 +40,14 @@ def run(host: str, port: int) -> int:
     """Serve the chat page and the API locally, with the settings of the TWIN_* variables."""
     from api.config import Config, ConfigError
     from api.persona import PersonaError
+    from twin.listen import ListenError, listen
     from twin.server import create_local_app
 
     try:
         config = usable_model(Config.from_env())
         app = create_local_app(config)
-    except (ConfigError, PersonaError) as exc:
+        server = listen(app, host, port)  # before saying where the twin is: the port may be taken
+    except (ConfigError, PersonaError, ListenError) as exc:
         print(f"twin: cannot start: {exc}", file=sys.stderr)
         return 2
     model = "offline model" if config.offline else f"Bedrock model {config.model_id}"
@@ -53,8 +55,14 @@ def run(host: str, port: int) -> int:
     from api.services import services
 
     print(f"Twin of {services(app).chat.persona.full_name} on http://{host}:{port}")
-    print(f"  answering with the {model}; conversations in {memory}")
-    app.run(host=host, port=port, debug=False, threaded=True)
+    print(f"  answering with the {model}; conversations in {memory}; Ctrl-C stops it",
+          flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
     return 0
 
 

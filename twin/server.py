@@ -1,17 +1,20 @@
 """The local server: the API plus the static page and the persona's avatar, from one process.
 
 The page and the API share one origin here, so no CORS is needed (docs/architecture.md, "CORS").
+`twin run` serves the app with waitress (twin/listen.py), not Werkzeug's development server.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from flask import Flask, Response, request, send_file
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from api.app import create_app
-from api.config import Config
+from api.config import Config, ConfigError
 from api.csp import page_security_headers
 from api.errors import NotFound, error_response
 from api.persona import find_avatar
@@ -47,9 +50,31 @@ def _avatar_folder(persona_path: Path) -> Path:
     return persona_path if persona_path.is_dir() else persona_path.parent
 
 
+def check_memory_dir(config: Config) -> None:
+    """Refuse to start when the conversations' folder cannot be written.
+
+    Otherwise the first visitor to send a message would be the one to find out. Creating and
+    removing a file is the only check that answers for every reason (permissions, a read-only
+    or virtual file system such as /proc, a file where the folder should be).
+    """
+    if config.memory_bucket:
+        return
+    folder = Path(config.memory_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".write-check-")
+        os.close(handle)
+        os.unlink(name)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ConfigError(f"TWIN_MEMORY_DIR must be a folder this user can write to; "
+                          f"{str(folder)!r} cannot be written ({reason})") from None
+
+
 def create_local_app(config: Config | None = None, site_dir: Path = SITE_DIR) -> Flask:
     """Build the API app and add the page's routes to it, as `twin run` serves them."""
     config = config or Config.from_env()
+    check_memory_dir(config)
     app = create_app(config)
     site_dir = Path(site_dir).resolve()
     avatar = find_avatar(_avatar_folder(Path(config.persona_path)))

@@ -23,7 +23,6 @@ from bench.eval.scorer import YEAR, Knowledge, score
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent / "cases.json"
-REPORT = PROJECT_DIR / "bench" / "eval.json"
 RETRIES = 3  # on 429 and 503, after the Retry-After the API sends
 
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from api.config import Config
 from twin.cli import main, usable_model
+from twin.listen import ListenError, listen
 
 REPO = Path(__file__).resolve().parents[2]
 COMMANDS = ("run", "inbox", "persona", "bootstrap", "doctor", "smoke")
@@ -102,3 +111,89 @@ def test_twin_help_loads_neither_flask_nor_aws_nor_pulumi():
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                             text=True, timeout=60, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def unwritable_folders(tmp_path: Path) -> list[Path]:
+    """Folders no conversation can be written to, whoever runs the tests (root included)."""
+    (tmp_path / "a-file").write_text("not a folder\n")
+    folders = [tmp_path / "a-file", tmp_path / "a-file" / "memory"]
+    if Path("/proc/self").is_dir():  # Linux: a virtual file system refuses new files to all
+        folders.append(Path("/proc/nope"))
+    return folders
+
+
+def test_an_unwritable_memory_folder_stops_start_up_with_one_sentence(tmp_path):
+    for folder in unwritable_folders(tmp_path):
+        with taken_port() as port:  # so a server that did start would stop at once
+            result = run({"TWIN_MEMORY_DIR": str(folder)}, "--port", str(port))
+        assert result.returncode == 2, folder
+        [line] = result.stderr.splitlines()
+        assert line.startswith("twin: cannot start: TWIN_MEMORY_DIR must be a folder"), line
+        assert repr(str(folder)) in line
+        assert result.stdout == ""
+
+
+@contextmanager
+def taken_port() -> Iterator[int]:
+    """A loopback port another program listens on."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+def test_a_port_in_use_is_one_line_before_anything_is_announced(tmp_path):
+    with taken_port() as port:
+        result = run({"TWIN_MEMORY_DIR": str(tmp_path)}, "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"twin: cannot start: port {port} on 127.0.0.1 is in use by another program; try "
+        f"another: make run PORT={port + 1}, or twin run --port {port + 1}"]
+    assert result.stdout == ""  # no "Twin of ... on http://..." for an address it never served
+
+
+def test_run_serves_without_a_development_server_warning_and_stops_on_ctrl_c(tmp_path):
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"TWIN_MEMORY_DIR": str(tmp_path), "PATH": os.environ.get("PATH", "")}
+    process = subprocess.Popen([sys.executable, "-m", "twin", "run", "--port", str(port)],
+                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        health = None
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health",
+                                            timeout=2) as response:
+                    health = json.load(response)
+                break
+            except OSError:
+                time.sleep(0.05)
+        assert health == {"status": "ok", "model": "offline", "memory": "file"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert out.startswith(f"Twin of Ada Marlowe on http://127.0.0.1:{port}\n")
+    assert "development server" not in err and "Traceback" not in err
+
+
+def test_an_address_of_another_machine_is_one_line(tmp_path):
+    host = "192.0.2.1"  # a documentation address, never this machine's
+    result = run({"TWIN_MEMORY_DIR": str(tmp_path)}, "--host", host, "--port", "8000")
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"twin: cannot start: cannot listen on {host}:8000: ")
+    assert result.stdout == ""
+
+
+def test_a_host_name_that_does_not_resolve_is_one_sentence(monkeypatch):
+    def unresolved(*_args, **_kwargs):  # as the resolver answers, without asking one
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unresolved)
+    with pytest.raises(ListenError) as raised:
+        listen(lambda environ, start_response: [], "twin.invalid", 8000)
+    assert str(raised.value) == ("cannot listen on twin.invalid:8000: no such address on this "
+                                 "machine; try --host 127.0.0.1")

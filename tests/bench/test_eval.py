@@ -9,6 +9,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
+import bench
 from api.config import Config
 from api.persona import load_persona
 from bench.eval.__main__ import main
@@ -168,3 +169,19 @@ def test_a_named_model_without_credentials_falls_back_to_offline_and_says_so(mon
     config, note = model_from_env(Config(model_id=MODEL))
     assert config.offline and re.search(r"no AWS credentials.*offline", note)
     assert model_from_env(Config()) == (Config(), None)
+
+
+def test_a_run_leaves_the_tracked_report_alone_unless_saved(tmp_path, monkeypatch, capsys):
+    tracked = PROJECT_DIR / "bench" / "eval.json"
+    before = tracked.read_bytes()
+    monkeypatch.setattr(bench, "SCRATCH_DIR", tmp_path / "scratch")
+    assert main([]) == 0
+    assert tracked.read_bytes() == before
+    written = tmp_path / "scratch" / "eval.json"
+    assert json.loads(written.read_text())["model"] == "offline"
+    assert capsys.readouterr().out.endswith(f"written to {written}\n")
+    # Only --save (`make eval SAVE=1`, `make bench SAVE=1`) names the tracked files.
+    assert bench.output_path(None, "eval.json", save=True) == tracked
+    assert bench.output_path(None, "results.json", save=True) == PROJECT_DIR / "bench" / (
+        "results.json")
+    assert bench.output_path(tmp_path / "x.json", "eval.json", save=True) == tmp_path / "x.json"

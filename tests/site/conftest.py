@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.config import Config
-from tests.support.pages import LocalServer, PageProblems, running, tiny_png
+from tests.support.pages import LONG_SUBTITLE, LocalServer, PageProblems, running, tiny_png
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -66,6 +66,18 @@ def persona_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def starters() -> list[str]:
     """The test persona's starter questions, in order."""
     return list(STARTERS)
+
+
+@pytest.fixture(scope="session")
+def long_title_persona_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A persona whose header subtitle (title · location) is longer than a phone is wide."""
+    folder = tmp_path_factory.mktemp("long-title-persona")
+    title, location = LONG_SUBTITLE.split(" · ")
+    facts = {"full_name": "Robin Quill", "name": "Robin", "title": title, "location": location}
+    (folder / "facts.json").write_text(json.dumps(facts))
+    (folder / "summary.md").write_text("Robin Quill builds data pipelines.\n")
+    (folder / "style.md").write_text("Plain and brief.\n")
+    return folder
 
 
 @pytest.fixture(scope="session")

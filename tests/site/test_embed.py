@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.support.pages import LocalServer, ask
+from tests.support.pages import CLIPPED, LONG_SUBTITLE, LocalServer, ask
 
 pytestmark = pytest.mark.browser
 
@@ -248,3 +248,57 @@ def test_a_site_not_listed_cannot_frame_the_twin(open_page, start_server, start_
     # The twin never said who it is, so no button leads to a refused frame.
     expect(page.locator("twin-embed")).to_have_count(1)
     expect(page.get_by_role("button", name="Ask Robin's twin")).to_have_count(0)
+
+
+def test_a_name_on_the_tag_of_a_site_not_listed_says_so_instead_of_an_empty_frame(
+        open_page, start_server, start_host):
+    allowed, other = start_host(), start_host()
+    twin = start_server(TWIN_EMBED_ORIGINS=allowed.origin)
+    tag = f'<script src="{twin.url}/embed.js" data-name="Robin" defer></script>'
+    page = open_host(open_page, twin, other.serve("/", host_page(twin.url, tag)))
+
+    page.get_by_role("button", name="Ask Robin's twin").click()
+    panel = page.get_by_role("dialog", name="Chat with Robin's AI twin")
+    expect(panel).to_be_visible()
+    frame = page.locator("twin-embed iframe")
+    # While the twin has not answered, the frame stays invisible: no broken-frame icon.
+    expect(frame).to_have_css("visibility", "hidden")
+    expect(panel).to_contain_text("Loading the twin…")
+    # It never answers from a refused frame: one sentence for the site's owner, and a way on.
+    sentence = (f"The twin cannot be shown on this site: {other.origin} is not in its "
+                "twin:embedOrigins setting. Open the twin in a new tab.")
+    expect(panel.locator(".refused")).to_have_text(sentence, timeout=10_000)
+    expect(frame).to_be_hidden()
+    link = panel.get_by_role("link", name="Open the twin in a new tab")
+    expect(link).to_have_attribute("href", twin.url + "/")
+    expect(link).to_have_attribute("target", "_blank")
+    assert page.evaluate(FOCUSED) == "refused"
+
+
+def test_a_name_on_the_tag_of_a_listed_site_shows_the_twin_once_it_answers(
+        open_page, start_server, start_host):
+    host = start_host()
+    twin = start_server(TWIN_EMBED_ORIGINS=host.origin)
+    tag = f'<script src="{twin.url}/embed.js" data-name="Robin" defer></script>'
+    page = open_host(open_page, twin, host.serve("/", host_page(twin.url, tag)))
+
+    page.get_by_role("button", name="Ask Robin's twin").click()
+    chat = page.frame_locator("twin-embed iframe")
+    expect(chat.locator("#message")).to_be_visible()
+    expect(page.locator("twin-embed iframe")).to_have_css("visibility", "visible")
+    expect(page.locator("twin-embed .refused")).to_be_hidden()
+    page.wait_for_timeout(5500)  # past the time the twin has to answer: nothing changes
+    expect(chat.locator("#message")).to_be_visible()
+    expect(page.locator("twin-embed .refused")).to_be_hidden()
+
+
+def test_the_header_subtitle_wraps_in_the_panel(open_page, start_server, start_host,
+                                                long_title_persona_dir):
+    host = start_host()
+    twin = start_server(TWIN_EMBED_ORIGINS=host.origin, TWIN_PERSONA=str(long_title_persona_dir))
+    page = open_host(open_page, twin, host.serve("/", host_page(twin.url)),
+                     viewport={"width": 1280, "height": 800})
+    page.get_by_role("button", name="Ask Robin's twin").click()
+    subtitle = page.frame_locator("twin-embed iframe").locator("#title")
+    expect(subtitle).to_have_text(LONG_SUBTITLE)
+    assert subtitle.evaluate(CLIPPED) is False

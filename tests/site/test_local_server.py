@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from api.config import Config
+from api.config import MAX_BODY_BYTES, Config
 from api.csp import PAGE_SECURITY_HEADERS
+from api.origin import HEADER
+from twin.listen import Background
 from twin.server import SITE_DIR, create_local_app
 
 FIRST_LOAD_BUDGET = 40 * 1024
@@ -145,3 +150,51 @@ def test_the_scripts_never_parse_html(name):
     script = (SITE_DIR / name).read_text()
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in script
+
+
+def test_the_page_is_public_when_the_api_needs_the_origin_secret(persona_dir: Path,
+                                                                 tmp_path: Path):
+    # The secret guards /api/* (README: TWIN_ORIGIN_SECRET); the page must still load.
+    config = Config.from_env({"TWIN_PERSONA": str(persona_dir), "TWIN_ORIGIN_SECRET": "s3cret",
+                              "TWIN_MEMORY_DIR": str(tmp_path / "memory")})
+    client = create_local_app(config).test_client()
+    for path in PAGE_FILES:
+        assert client.get(path).status_code == 200, path
+    assert client.get("/avatar.png").status_code == 200
+    assert client.get("/favicon.ico").status_code == 404
+    for path in ("/api/health", "/api/profile", "/api", "/api/nothing-here", "/%61pi/health"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert response.json["error"]["code"] == "forbidden"
+    assert client.get("/api/health", headers={HEADER: "s3cret"}).status_code == 200
+
+
+def post_chunked(url: str, body: bytes) -> tuple[int, dict]:
+    """POST a JSON body in chunks, with no Content-Length, as a streaming client sends it."""
+    parsed = urlsplit(url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    try:
+        connection.request("POST", "/api/chat", body=iter([body[:1000], body[1000:]]),
+                           headers={"Content-Type": "application/json"}, encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def test_a_chunked_body_over_the_limit_is_refused_whole(persona_dir: Path, tmp_path: Path):
+    config = Config.from_env({"TWIN_PERSONA": str(persona_dir),
+                              "TWIN_MEMORY_DIR": str(tmp_path / "memory")})
+    server = Background(create_local_app(config))
+    try:
+        # Over 64 KiB: 413, not a body cut at the limit (which answered 400 for broken JSON).
+        padding = " " * (MAX_BODY_BYTES + 10)
+        status, answer = post_chunked(server.url, f'{{"message": "Hi"{padding}}}'.encode())
+        assert (status, answer["error"]["code"]) == (413, "payload_too_large")
+        # Under it, the whole body arrives and the turn is answered.
+        status, answer = post_chunked(server.url, f'{{"message": "Hi"{" " * 5000}}}'.encode())
+        assert status == 200 and answer["response"]
+    finally:
+        server.stop()
+    # Only the answered turn was saved.
+    assert len(list((tmp_path / "memory" / "conversations").glob("*.json"))) == 1

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Route, expect
 
 from api.csp import CONTENT_SECURITY_POLICY
-from tests.support.pages import ask, session_id
+from tests.support.pages import CLIPPED, LONG_SUBTITLE, ask, session_id
 
 pytestmark = pytest.mark.browser
 
@@ -137,3 +137,14 @@ def test_a_long_word_in_a_reply_wraps_at_320_pixels(open_page, server):
     ask(page, "x" * 150)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert page.locator("#log").evaluate("el => el.scrollWidth <= el.clientWidth")
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_the_header_subtitle_is_never_cut_short(open_page, start_server, long_title_persona_dir,
+                                                width):
+    server = start_server(TWIN_PERSONA=str(long_title_persona_dir))
+    page = open_page(server, viewport={"width": width, "height": 700})
+    subtitle = page.locator("#title")
+    expect(subtitle).to_have_text(LONG_SUBTITLE)
+    assert subtitle.evaluate(CLIPPED) is False
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

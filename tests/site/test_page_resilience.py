@@ -279,3 +279,37 @@ def test_the_profile_is_retried_and_then_offered_to_the_visitor(chromium, server
     expect(page.locator("#starter-list button")).to_have_text(starters[:4])
     expect(page.locator("#problem")).to_be_hidden()
     context.close()
+
+
+AT_BOTTOM = "() => { const el = document.getElementById('log');" \
+            " return el.scrollHeight - el.scrollTop - el.clientHeight < 2; }"
+
+
+def test_a_reload_draws_the_conversation_after_the_profile_and_shows_its_end(open_page, server):
+    page = open_page(server, viewport={"width": 375, "height": 667}, is_mobile=True,
+                     has_touch=True)
+    ready(page)
+    long_history(page, turns=6)
+
+    # The profile answers after the conversation, as it sometimes did on a reload.
+    held: list[Route] = []
+    page.route("**/api/profile", lambda route: held.append(route))
+    with page.expect_response(lambda r: "/api/conversation/" in r.url):
+        page.reload()
+    page.wait_for_timeout(200)  # time to draw, had the page meant to draw before the profile
+    assert page.locator("#log .message").count() == 0
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)
+    held.pop().continue_()
+
+    ready(page)
+    replies = page.locator("#log .message.assistant")
+    expect(replies).to_have_count(6)
+    # Each reply is announced with the twin's name, not "the twin".
+    labels = page.locator("#log .message.assistant .visually-hidden").all_text_contents()
+    assert labels == ["Robin: "] * 6
+    # And the log ends at the last reply, whole, once the header has its final height.
+    page.wait_for_function(AT_BOTTOM, timeout=3000)
+    expect(replies.last).to_be_in_viewport(ratio=1)

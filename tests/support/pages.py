@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import struct
-import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,11 +12,20 @@ from pathlib import Path
 
 from flask import Flask
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from api.config import Config
 from tests.support.app import inbox_entries
+from twin.listen import Background
 from twin.server import create_local_app
+
+# A header subtitle (title · location) longer than a phone is wide.
+LONG_SUBTITLE = "Senior Data Engineer at Northwind Freight Analytics · Berlin, Berlin, Germany"
+# True when an element's text is cut: a line clamp, an ellipsis, or more text than its box holds.
+CLIPPED = """el => {
+  const style = getComputedStyle(el);
+  return el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth
+    || style.textOverflow === "ellipsis" || style.webkitLineClamp !== "none";
+}"""
 
 
 @dataclass
@@ -36,15 +44,13 @@ class LocalServer:
 
 @contextmanager
 def running(config: Config, app: Flask | None = None) -> Iterator[LocalServer]:
-    """Serve create_local_app(config) (or `app`, built from it) from a thread on 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, app or create_local_app(config), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
+    """Serve create_local_app(config) (or `app`, built from it) as `twin run` does, on
+    127.0.0.1, port chosen by the OS."""
+    server = Background(app or create_local_app(config))
     try:
-        yield LocalServer(f"http://127.0.0.1:{server.server_port}", config.memory_dir, config)
+        yield LocalServer(server.url, config.memory_dir, config)
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
+        server.stop()
 
 
 def tiny_png(width: int = 8, height: int = 8) -> bytes:
