@@ -1,8 +1,8 @@
 """Load a persona folder, or the compiled document built from it, into one immutable Persona.
 
-A folder is compiled (its PDFs read, answers.md parsed) at start-up locally and when the Lambda
-package is built; the function itself reads only the compiled document
-(docs/architecture.md, "The persona").
+A folder is compiled (its PDFs read, answers.md parsed, notes/ read, everything cut into passages
+and indexed) at start-up locally and when the Lambda package is built; the function itself reads
+only the compiled document (docs/architecture.md, "The persona" and "Knowledge").
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+from .notes import read_notes
+from .retrieval import Index, build_passages
+
+FORMAT_VERSION = 2  # 2: the retrieval index
 AVATAR_NAMES = ("avatar.png", "avatar.jpg", "avatar.webp")
 MAX_STARTERS = 8
 ANSWERS_FILE = "answers.md"
@@ -40,6 +43,8 @@ class Persona:
     starters: tuple[str, ...]
     avatar: str | None
     answers: tuple[tuple[str, str], ...] = ()  # (question, the owner's answer) from answers.md
+    # Passages of everything above and of notes/, indexed for retrieval (api/retrieval.py).
+    index: Index = field(default_factory=lambda: Index.build([]), compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -157,16 +162,24 @@ def compile_persona(folder: Path) -> dict[str, Any]:
     starters = [s.strip() for s in _read_text(folder / "starters.txt", False).splitlines()]
     avatar = find_avatar(folder)
     answers_file = folder / ANSWERS_FILE
+    facts = _check_facts(facts, facts_file)
+    summary = _read_text(folder / "summary.md")
+    documents = [(pdf.name, "\n".join(read_pdf(pdf).lines))
+                 for pdf in sorted(folder.glob("*.pdf"))]
+    answers = parse_answers(_read_text(answers_file, False), answers_file)
+    # A note that cannot be used is skipped here; `twin persona check` says which and why.
+    notes = read_notes(folder).notes
+    index = Index.build(build_passages(facts, summary, documents, answers, notes))
     return {
         "format": FORMAT_VERSION,
-        "facts": _check_facts(facts, facts_file),
-        "summary": _read_text(folder / "summary.md"),
+        "facts": facts,
+        "summary": summary,
         "style": _read_text(folder / "style.md"),
-        "documents": [[pdf.name, "\n".join(read_pdf(pdf).lines)]
-                      for pdf in sorted(folder.glob("*.pdf"))],
+        "documents": [list(d) for d in documents],
         "starters": [s for s in starters if s][:MAX_STARTERS],
         "avatar": avatar.name if avatar else None,
-        "answers": parse_answers(_read_text(answers_file, False), answers_file),
+        "answers": answers,
+        "index": index.to_document(),
     }
 
 
@@ -191,8 +204,9 @@ def _from_document(doc: Any, source: Path) -> Persona:
             starters=tuple(str(s) for s in doc.get("starters", [])),
             avatar=doc.get("avatar"),
             answers=tuple((str(q), str(a)) for q, a in doc.get("answers", [])),
+            index=Index.from_document(doc["index"]),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PersonaError(f"{source}: malformed compiled persona ({exc})") from None
 
 
