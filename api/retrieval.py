@@ -36,15 +36,17 @@ MIN_COVERAGE = 0.5  # share of the question's term weight a passage must hold
 PASSAGE_CHARS = 700  # a passage grows to about this many characters, never past MAX_PASSAGE_CHARS
 MAX_PASSAGE_CHARS = 1000
 KINDS = ("fact", "summary", "document", "note", "answer")
+REFERENCE_TAG = "reference"  # passages travel to a model inside <reference> ... </reference>
+_TAG = re.compile(rf"<(\s*/?\s*){REFERENCE_TAG}", re.IGNORECASE)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _HEADING = re.compile(r"^#{2,6}[ \t]+(.+?)[ \t#]*$")
 _ROLE_LINE = re.compile(r"^(?:19|20)\d\d\s*[-\u2013]\s*(?:(?:19|20)\d\d|present|now)\b[^.]*",
                         re.IGNORECASE)
-_DATE_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec year years month months present now "
-    "yr yrs mo mos".split())
+_DATE_TEXT = """january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec year years month months present now
+    yr yrs mo mos"""
+_DATE_WORDS = frozenset(_DATE_TEXT.split())
 # Words visitors use for a fact, so "where do you live?" finds the location.
 FACT_KEYWORDS = {
     "title": "role job position title current currently now moment work do",
@@ -214,6 +216,12 @@ def build_passages(facts: dict[str, Any], summary: str, documents: Iterable[tupl
     for note in notes:
         found += note_passages(note)
     return found
+
+
+def neutralise(text: str) -> str:
+    """`text` unable to open or close the reference tag: a visitor who writes it could otherwise
+    pass their words off as the owner's (only what a model reads is changed, never a record)."""
+    return _TAG.sub(lambda m: f"\u2039{m.group(1)}{REFERENCE_TAG}", text)
 
 
 class Index:
