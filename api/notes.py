@@ -18,7 +18,7 @@ SUFFIXES = (".md", ".txt")
 MAX_NOTE_BYTES = 1_000_000  # a note past this is cut here: 1 MB of prose is a book, not a note
 TITLE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
 SOURCE = re.compile(r"^source:[ \t]*(\S+)[ \t]*$", re.IGNORECASE)
-HTTPS = re.compile(r"^https://[^\s<>\"'`]+$")
+HTTPS = re.compile(r"^https://[A-Za-z0-9._~:/?#@!$&()*+,;=%[\]-]+$")  # printable, no quotes
 
 
 @dataclass(frozen=True)

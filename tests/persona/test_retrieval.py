@@ -95,7 +95,8 @@ def answered(tmp_path) -> OfflineModel:
     shutil.copytree(EXAMPLE_PERSONA, folder)
     (folder / "answers.md").write_text(
         "## What's your favourite football club?\n\nSporting, since I was a child.\n\n"
-        "## What's your notice period?\n\nThree months, so I could start a new role in the spring.\n")
+        "## What's your notice period?\n\n"
+        "Three months, so I could start a new role in the spring.\n")
     return OfflineModel(load_persona(folder))
 
 

@@ -11,6 +11,7 @@ from api.persona import ANSWERS_FILE, AVATAR_NAMES, Persona, PersonaError, load_
 from api.prompt import build_system_prompt
 
 from .advice import persona_warnings
+from .notes_check import notes_rows
 
 CHARS_PER_TOKEN = 4  # a rough average for English text; the model's own count differs a little
 PROMPT_BUDGET_TOKENS = 8_000  # every turn pays for the whole prompt: beyond this, trim it
@@ -106,12 +107,17 @@ def check_persona(path: Path, budget: int = PROMPT_BUDGET_TOKENS,
     report.files = [(p.name, p.stat().st_size,
                      _file_note(p, persona) if path.is_dir() else "a compiled persona")
                     for p in _listing(path)]
+    notes_warnings: list[str] = []
+    if path.is_dir():  # a note that cannot be used is skipped at start-up: say which and why
+        rows, notes_warnings = notes_rows(path, persona)
+        report.files += rows
     if persona is None:
+        report.warnings = notes_warnings
         return report
     report.prompt_chars = len(build_system_prompt(persona, today or today_utc()))
     report.tool_chars = len(json.dumps(tool_config(TOOL_SPECS)))
     report.header = persona.profile()
-    report.warnings = persona_warnings(persona, path if path.is_dir() else None)
+    report.warnings = persona_warnings(persona, path if path.is_dir() else None) + notes_warnings
     prompt_tokens = tokens(report.prompt_chars)
     if prompt_tokens > CONTEXT_TOKENS:
         report.errors.append(
