@@ -53,7 +53,8 @@ FACT_KEYWORDS = {
     "location": "based live located location city country where from",
     "email": "email contact reach mail address",
     "linkedin": "linkedin profile contact connect",
-    "specialties": "skills specialties expertise strengths good best stack technologies",
+    "specialties": "skills specialties expertise strengths good best stack technologies "
+                   "programming languages tools",
     "years_experience": "years experience long career senior",
     "education": "education degree study studied university school college",
     "experience": "experience worked work companies employers career history roles jobs",
@@ -183,9 +184,11 @@ def _dates_only(line: str) -> bool:
 
 
 def _add_chunk(found: list[Passage], name: str, title: str, chunk: list[str]) -> None:
-    for sentence in _SENTENCE_END.split(" ".join(chunk)):
-        if len(sentence.split()) >= 4:
-            found += [Passage("document", title, piece, name) for piece in _pieces(sentence)]
+    # A role's (or a section's) lines stay together up to PASSAGE_CHARS, so the description of a
+    # job is found with its company and title; a stray fragment of three words or fewer is not.
+    for piece in _pieces(" ".join(chunk)):
+        if len(piece.split()) >= 4:
+            found.append(Passage("document", title, piece, name))
 
 
 def note_passages(note: Note) -> list[Passage]:
