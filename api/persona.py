@@ -188,7 +188,9 @@ def write_compiled_persona(folder: Path, dest: Path) -> Path:
     document = compile_persona(folder)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    # Compact: with a large notes folder, indentation alone would add megabytes to the archive.
+    dest.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":"),
+                               sort_keys=True) + "\n")
     return dest
 
 

@@ -16,8 +16,8 @@ from .persona import Persona
 from .retrieval import REFERENCE_TAG, Hit, neutralise
 
 REFERENCE_KINDS = ("document", "note", "answer")  # facts and the summary are in the prompt
-MAX_REFERENCE_PASSAGES = 4
-REFERENCE_CHARS = 3000  # the passage budget of one turn, whatever the size of the notes
+MAX_REFERENCE_PASSAGES = 3
+REFERENCE_CHARS = 1500  # the reference of one turn, whatever the size of the notes
 
 RULES = """\
 Rules you always follow:
@@ -65,28 +65,27 @@ def build_system_prompt(persona: Persona, today: date) -> str:
 
 
 def reference_hits(persona: Persona, message: str) -> list[Hit]:
-    """The passages sent with `message`: the best matches outside the prompt, within budget."""
-    hits = persona.index.search(message, limit=MAX_REFERENCE_PASSAGES, kinds=REFERENCE_KINDS)
-    kept, used = [], 0
-    for hit in hits:
-        used += len(hit.passage.text)
-        if used > REFERENCE_CHARS and kept:
-            break
-        kept.append(hit)
-    return kept
+    """The passages that match `message` among those the system prompt does not hold."""
+    return persona.index.search(message, limit=MAX_REFERENCE_PASSAGES, kinds=REFERENCE_KINDS)
 
 
 def reference_block(hits: list[Hit]) -> str:
-    """The passages as the model reads them: numbered, with where each came from."""
-    if not hits:
-        return ""
-    lines = [f"<{REFERENCE_TAG}>"]
+    """The passages as the model reads them, numbered, with where each came from; at most
+    REFERENCE_CHARS in all (a passage that does not fit is left out, the first one cut)."""
+    entries: list[str] = []
+    room = REFERENCE_CHARS - len(f"<{REFERENCE_TAG}>\n\n\n\n</{REFERENCE_TAG}>")
     for number, hit in enumerate(hits, 1):
         passage = hit.passage
         label = "the owner's answer to: " + passage.title if passage.kind == "answer" else (
             f"{passage.origin}" + (f", {passage.title}" if passage.title else ""))
         source = f" (Source: {passage.source})" if passage.source else ""
-        text = passage.text[:REFERENCE_CHARS]
-        lines.append(neutralise(f"[{number}] {label}{source}\n{text}"))
-    lines.append(f"</{REFERENCE_TAG}>")
-    return "\n\n".join(lines)
+        entry = neutralise(f"[{number}] {label[:200]}{source}\n{passage.text}")
+        if len(entry) + 2 > room:
+            if entries:
+                break
+            entry = entry[:room]
+        entries.append(entry)
+        room -= len(entry) + 2
+    if not entries:
+        return ""
+    return "\n\n".join([f"<{REFERENCE_TAG}>", *entries, f"</{REFERENCE_TAG}>"])

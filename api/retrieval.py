@@ -33,8 +33,8 @@ B = 0.75  # how much a long field is discounted
 WEIGHTS = (2.0, 1.0)  # title, body
 MIN_SCORE = 1.0  # below this a passage is noise, whatever it covers
 MIN_COVERAGE = 0.5  # share of the question's term weight a passage must hold
-PASSAGE_CHARS = 700  # a passage grows to about this many characters, never past MAX_PASSAGE_CHARS
-MAX_PASSAGE_CHARS = 1000
+PASSAGE_CHARS = 500  # a passage grows to about this many characters, never past MAX_PASSAGE_CHARS
+MAX_PASSAGE_CHARS = 800
 KINDS = ("fact", "summary", "document", "note", "answer")
 REFERENCE_TAG = "reference"  # passages travel to a model inside <reference> ... </reference>
 _TAG = re.compile(rf"<(\s*/?\s*){REFERENCE_TAG}", re.IGNORECASE)
@@ -228,70 +228,102 @@ def neutralise(text: str) -> str:
 
 
 class Index:
-    """BM25F over passages' title and body; built once, then searched for every question."""
+    """BM25F over passages' title and body; built once, then searched for every question.
 
-    def __init__(self, passages: list[Passage], postings: dict[str, list[int]],
+    The compiled persona keeps each term's postings as one string ("passage,title tf,body tf,..."),
+    which JSON reads fast; a term's postings are decoded the first time a question uses it, so a
+    large notes folder costs little at start-up.
+    """
+
+    MAX_DECODED = 4096  # terms kept decoded; past this the cache starts again
+
+    def __init__(self, passages: list[Passage], postings: dict[str, str],
                  lengths: list[list[int]]) -> None:
+        if len(lengths) != len(passages):
+            raise ValueError("the index does not match its passages")
         self.passages = passages
-        self.postings = postings  # term -> [passage, title tf, body tf, passage, ...]
+        self.postings = postings  # term -> "passage,title tf,body tf,passage,..."
         self.lengths = lengths  # per passage: [title terms, body terms]
         count = max(len(lengths), 1)
         self.average = [max(sum(row[f] for row in lengths) / count, 1.0) for f in (0, 1)]
-        # A question's own terms, for an owner's answer, which must be close to the question.
-        self.answered = {i: set(terms(p.title)) for i, p in enumerate(passages)
-                         if p.kind == "answer"}
+        self._decoded: dict[str, dict[int, tuple[float, int]]] = {}
 
     @classmethod
     def build(cls, passages: list[Passage]) -> Index:
-        postings: dict[str, list[int]] = {}
+        postings: dict[str, list[str]] = {}
         lengths = []
         for i, passage in enumerate(passages):
             fields = [Counter(terms(passage.title)), Counter(terms(passage.text))]
             lengths.append([sum(fields[0].values()), sum(fields[1].values())])
             for term in sorted(fields[0].keys() | fields[1].keys()):
-                postings.setdefault(term, []).extend([i, fields[0][term], fields[1][term]])
-        return cls(passages, postings, lengths)
+                postings.setdefault(term, []).append(f"{i},{fields[0][term]},{fields[1][term]}")
+        return cls(passages, {t: ",".join(row) for t, row in postings.items()}, lengths)
+
+    def held_by(self, term: str) -> int:
+        """How many passages hold `term`."""
+        row = self.postings.get(term)
+        return row.count(",") // 3 + 1 if row else 0
 
     def idf(self, term: str) -> float:
         """Robertson's idf, never negative; a term no passage holds weighs the most."""
-        held = len(self.postings.get(term, ())) // 3
+        held = self.held_by(term)
         return math.log(1 + (len(self.passages) - held + 0.5) / (held + 0.5))
+
+    def _matches(self, term: str) -> dict[int, tuple[float, int]]:
+        """passage -> (the term's BM25F saturation in it, before idf; its title tf)."""
+        found = self._decoded.get(term)
+        if found is None:
+            numbers = [int(n) for n in self.postings[term].split(",")]
+            found = {}
+            for j in range(0, len(numbers), 3):
+                i, in_title, in_body = numbers[j:j + 3]
+                if not 0 <= i < len(self.lengths):
+                    raise ValueError(f"the index names passage {i}, which does not exist")
+                length = self.lengths[i]
+                tf = sum(WEIGHTS[f] * n / (1 - B + B * length[f] / self.average[f])
+                         for f, n in ((0, in_title), (1, in_body)) if n)
+                found[i] = (tf * (K1 + 1) / (tf + K1), in_title)
+            if len(self._decoded) >= self.MAX_DECODED:
+                self._decoded.clear()
+            self._decoded[term] = found
+        return found
 
     def search(self, question: str, limit: int = 3,
                kinds: Iterable[str] = KINDS) -> list[Hit]:
         """Passages of `kinds` scoring MIN_SCORE or more that cover the question, best first."""
-        wanted = set(terms(question))
+        wanted = sorted(set(terms(question)))
         weight = {t: self.idf(t) for t in wanted}
         total = sum(weight.values())
         if not total:
             return []
+        # A passage covering half the question's weight holds at least one of its heaviest
+        # terms that together weigh more than the other half: only those passages are scored.
+        heaviest, weighed = [], 0.0
+        for term in sorted(wanted, key=lambda t: -weight[t]):
+            if weighed > total * (1 - MIN_COVERAGE):
+                break
+            heaviest.append(term)
+            weighed += weight[term]
+        known = {t: self._matches(t) for t in wanted if t in self.postings}
+        candidates = set().union(*(known[t].keys() for t in heaviest if t in known))
         allowed = set(kinds)
-        scores: dict[int, float] = {}
-        held: dict[int, list[tuple[str, int]]] = {}  # passage -> (term, title tf)
-        for term in wanted:
-            row = self.postings.get(term, [])
-            for j in range(0, len(row), 3):
-                i, in_title, in_body = row[j], row[j + 1], row[j + 2]
-                length = self.lengths[i]
-                tf = sum(WEIGHTS[f] * n / (1 - B + B * length[f] / self.average[f])
-                         for f, n in ((0, in_title), (1, in_body)) if n)
-                scores[i] = scores.get(i, 0.0) + weight[term] * tf * (K1 + 1) / (tf + K1)
-                held.setdefault(i, []).append((term, in_title))
         hits: list[tuple[float, int, Hit]] = []
-        for i, score in scores.items():
+        for i in candidates:
             passage = self.passages[i]
-            if passage.kind not in allowed or score < MIN_SCORE:
+            if passage.kind not in allowed:
                 continue
+            held = [(t, known[t][i]) for t in known if i in known[t]]
+            score = sum(weight[t] * saturation for t, (saturation, _) in held)
+            if score < MIN_SCORE:
+                continue
+            common = {t for t, (_, in_title) in held if in_title or passage.kind != "answer"}
             if passage.kind == "answer":
                 # Only the question answered counts, and it must be about what was asked.
-                common = {t for t, in_title in held[i] if in_title}
-                asked = self.answered[i]
+                asked = set(terms(passage.title))
                 closeness = sum(self.idf(t) for t in common) / max(
                     sum(self.idf(t) for t in asked), 1e-9)
                 if closeness < MIN_COVERAGE:
                     continue
-            else:
-                common = {t for t, _ in held[i]}
             coverage = sum(weight[t] for t in common) / total
             if coverage >= MIN_COVERAGE:
                 hits.append((-score, i, Hit(passage, score, coverage)))
@@ -307,9 +339,8 @@ class Index:
     def from_document(cls, doc: dict[str, Any]) -> Index:
         passages = [Passage(str(k), str(t), str(x), str(o), str(s) if s else None)
                     for k, t, x, o, s in doc["passages"]]
-        lengths = [[int(a), int(b)] for a, b in doc["lengths"]]
-        postings = {str(t): list(row) for t, row in doc["postings"].items()}
-        if any(len(row) % 3 or max(row[0::3], default=0) >= len(passages)
-               for row in postings.values()) or len(lengths) != len(passages):
-            raise ValueError("the index does not match its passages")
-        return cls(passages, postings, lengths)
+        postings = doc["postings"]
+        if not isinstance(postings, dict) or not all(
+                isinstance(row, str) for row in postings.values()):
+            raise ValueError("the index's postings are not strings")
+        return cls(passages, postings, doc["lengths"])

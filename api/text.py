@@ -8,6 +8,7 @@ the API checks a whole address with `EMAIL`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A word: letters and digits, with "+", "#" and inner dots kept ("c++", "c#", "node.js").
 WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
@@ -44,6 +45,7 @@ def words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.lower().replace("'s ", " ")) if w not in STOPWORDS]
 
 
+@lru_cache(maxsize=65_536)  # compiling a large notes folder stems the same words again and again
 def stem(word: str) -> str:
     """Crude but predictable: common inflections go, then the first six letters stay.
 

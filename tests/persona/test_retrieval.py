@@ -61,11 +61,14 @@ def test_the_index_survives_the_compiled_document():
     assert again.search("sailing")[0].score == index.search("sailing")[0].score
 
 
-def test_a_tampered_index_is_refused():
+def test_a_damaged_index_is_refused():
     document = Index.build(TINY).to_document()
-    document["postings"]["sail"] = [7, 1, 1]  # a passage that does not exist
+    assert document["postings"]["sail"] == "0,1,1"  # passage, title tf, body tf
     with pytest.raises(ValueError):
-        Index.from_document(document)
+        Index.from_document({**document, "lengths": document["lengths"][:2]})
+    document["postings"]["sail"] = "7,1,1"  # a passage that does not exist
+    with pytest.raises(ValueError):
+        Index.from_document(document).search("sailing")
 
 
 def test_passages_cover_facts_summary_documents_answers_and_notes():
@@ -78,9 +81,12 @@ def test_passages_cover_facts_summary_documents_answers_and_notes():
     kinds = [(p.kind, p.origin) for p in passages]
     assert kinds == [("fact", "facts.json"), ("summary", "summary.md"),
                      ("summary", "summary.md"), ("document", "cv.pdf"),
-                     ("document", "cv.pdf"), ("answer", "answers.md"), ("note", "notes/n.md")]
-    # A role's description is titled with its role, so "what did you do at Acme" finds it.
-    assert "Acme" in passages[4].title and passages[4].text == "Built the billing system."
+                     ("answer", "answers.md"), ("note", "notes/n.md")]
+    # A role is one passage titled with its section and role, so "what did you do at Acme"
+    # finds its description.
+    role = passages[3]
+    assert role.title == "Experience 2020 - 2022: Engineer, Acme"
+    assert role.text == "2020 - 2022: Engineer, Acme. Built the billing system."
     assert passages[-1].source == "https://example.com/t"
 
 
