@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from .notes import Note
@@ -33,6 +34,7 @@ B = 0.75  # how much a long field is discounted
 WEIGHTS = (2.0, 1.0)  # title, body
 MIN_SCORE = 1.0  # below this a passage is noise, whatever it covers
 MIN_COVERAGE = 0.5  # share of the question's term weight a passage must hold
+MAX_EXACT_TERMS = 8  # up to this many known terms, candidates come from exact set arithmetic
 PASSAGE_CHARS = 500  # a passage grows to about this many characters, never past MAX_PASSAGE_CHARS
 MAX_PASSAGE_CHARS = 800
 KINDS = ("fact", "summary", "document", "note", "answer")
@@ -288,6 +290,24 @@ class Index:
             self._decoded[term] = found
         return found
 
+    @staticmethod
+    def _candidates(known: dict[str, dict[int, Any]], weight: dict[str, float],
+                    need: float) -> set[int]:
+        """The passages that hold terms weighing `need` or more: only those can cover the
+        question, so only those are scored. Set intersections do the work, not Python loops."""
+        need -= 1e-9  # a passage at exactly the limit counts
+        if len(known) > MAX_EXACT_TERMS:  # a long question: any passage with one of its terms
+            return set().union(*(matches.keys() for matches in known.values()))
+        found: set[int] = set()
+        for size in range(1, len(known) + 1):
+            for group in combinations(known, size):
+                held = [weight[t] for t in group]
+                # The smallest groups that weigh enough: a larger one adds no new passage.
+                if sum(held) >= need and sum(held) - min(held) < need:
+                    first, *rest = (known[t].keys() for t in group)
+                    found |= set(first).intersection(*rest)
+        return found
+
     def search(self, question: str, limit: int = 3,
                kinds: Iterable[str] = KINDS) -> list[Hit]:
         """Passages of `kinds` scoring MIN_SCORE or more that cover the question, best first."""
@@ -296,16 +316,8 @@ class Index:
         total = sum(weight.values())
         if not total:
             return []
-        # A passage covering half the question's weight holds at least one of its heaviest
-        # terms that together weigh more than the other half: only those passages are scored.
-        heaviest, weighed = [], 0.0
-        for term in sorted(wanted, key=lambda t: -weight[t]):
-            if weighed > total * (1 - MIN_COVERAGE):
-                break
-            heaviest.append(term)
-            weighed += weight[term]
         known = {t: self._matches(t) for t in wanted if t in self.postings}
-        candidates = set().union(*(known[t].keys() for t in heaviest if t in known))
+        candidates = self._candidates(known, weight, total * MIN_COVERAGE)
         allowed = set(kinds)
         hits: list[tuple[float, int, Hit]] = []
         for i in candidates:

@@ -141,14 +141,21 @@ def warm_overhead(conversations: int = 10, turns: int = 21) -> dict[str, dict]:
                 for kind, (app, model) in apps.items()}
 
 
-def prompt_sizes(at_turns: tuple[int, ...] = (1, 10, 50),
-                 persona_path: Path | None = None) -> dict[str, dict[str, int]]:
-    """What the model is sent at given turns of one conversation: characters, estimated tokens."""
+def prompt_sizes(at_turns: tuple[int, ...] = (1, 10, 50), persona_path: Path | None = None,
+                 answer: Any = None) -> dict[str, dict[str, int]]:
+    """What the model is sent at given turns of one conversation: characters, estimated tokens.
+
+    `answer`, a model, replaces the offline one (to compare two personas with the same replies).
+    """
     with tempfile.TemporaryDirectory(prefix="twin-prompt-") as scratch, request_log_to_devnull():
         config = Config(memory_dir=Path(scratch), max_turns=max(at_turns))
         if persona_path is not None:
             config = replace(config, persona_path=persona_path)
-        app, model = timed_app(config)
+        if answer is None:
+            app, model = timed_app(config)
+        else:
+            model = TimedModel(answer)
+            app = create_app(config, model=model)
         client, session = app.test_client(), str(uuid.uuid4())
         for turn in range(max(at_turns)):
             body = {"message": QUESTIONS[turn % len(QUESTIONS)], "session_id": session}
