@@ -85,9 +85,8 @@ def _largest_part(persona: Persona, path: Path) -> Path:
     """The file that adds the most text to the prompt (or the compiled file itself)."""
     if not path.is_dir():
         return path
-    sizes = {"summary.md": len(persona.summary), "style.md": len(persona.style),
-             ANSWERS_FILE: sum(len(q) + len(a) for q, a in persona.answers),
-             **{name: len(text) for name, text in persona.documents}}
+    # PDFs, notes and answers reach the model as passages, not in the prompt.
+    sizes = {"summary.md": len(persona.summary), "style.md": len(persona.style)}
     return path / max(sizes, key=lambda name: sizes[name])
 
 
@@ -127,7 +126,7 @@ def check_persona(path: Path, budget: int = PROMPT_BUDGET_TOKENS,
     elif prompt_tokens > budget:
         report.warnings.append(
             f"system prompt: about {prompt_tokens:,} tokens, over the budget of {budget:,}; "
-            "every turn pays for all of it, so trim the PDFs or the summary")
+            "every turn pays for all of it, so trim the summary or style.md")
     return report
 
 
