@@ -106,3 +106,12 @@ def test_the_example_persona_has_notes_and_no_warnings():
     notes = [row for row in report.files if row[0].startswith("notes/")]
     assert 10 <= len(notes) <= 20
     assert report.warnings == [] and report.errors == []
+
+
+def test_a_note_name_with_terminal_controls_is_printed_escaped(persona):
+    (persona / "notes" / "evil\u202egnp.md").write_text("# Evil\n\nText.\n")
+    (persona / "notes" / "bell\x07.md").write_bytes(b"\x00binary")
+    report = check_persona(persona)
+    printed = "\n".join([*(name for name, _, _ in report.files), *report.warnings])
+    assert "notes/evil\\u202egnp.md" in printed and "notes/bell\\x07.md" in printed
+    assert all(line.isprintable() for line in printed.splitlines())

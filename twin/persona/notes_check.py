@@ -20,6 +20,11 @@ SECRETS = (
 )
 
 
+def shown(name: str) -> str:
+    """A file name as the terminal may print it: escaped when it holds control or bidi marks."""
+    return name if name.isprintable() else ascii(name)[1:-1]
+
+
 def secrets_in(text: str) -> list[tuple[int, str]]:
     """(line number, what it looks like) for each line holding a credential-like string."""
     found = []
@@ -40,25 +45,25 @@ def notes_rows(folder: Path, persona: Persona | None) -> tuple[list[tuple[str, i
     problems: dict[str, list[str]] = {}
     for name, problem in notes.problems:
         problems.setdefault(name, []).append(problem)
-        warnings.append(f"{NOTES_DIR}/{name}: {problem}")
+        warnings.append(f"{NOTES_DIR}/{shown(name)}: {problem}")
     seen: dict[str, str] = {}
     by_name = {note.name: note for note in notes.notes}
     folder_path = Path(folder) / NOTES_DIR
     names = sorted(set(notes.sizes) | set(problems))
     for name in names:
-        label = f"{NOTES_DIR}/{name}"
+        label = f"{NOTES_DIR}/{shown(name)}"
         size = notes.sizes.get(name, 0)
         note = by_name.get(name)
         if note is None:
             rows.append((label, size, "; ".join(problems.get(name, ["skipped"]))))
             continue
-        count = passages.get(label, 0)
+        count = passages.get(f"{NOTES_DIR}/{name}", 0)
         cites = f", cites {note.source}" if note.source else ""
         rows.append((label, size, f"{count} passage{'s' if count != 1 else ''}, "
                                   f"{note.title!r}{cites}"))
         digest = notes.digests[name]
         if digest in seen:
-            warnings.append(f"{label}: the same text as {NOTES_DIR}/{seen[digest]}; "
+            warnings.append(f"{label}: the same text as {NOTES_DIR}/{shown(seen[digest])}; "
                             "the twin would find it twice, so delete one")
         seen.setdefault(digest, name)
         for line, kind in secrets_in((folder_path / name).read_text("utf-8", errors="replace")):
