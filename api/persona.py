@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .notes import read_notes
-from .retrieval import Index, build_passages
+from .passages import build_passages
+from .retrieval import Index
 
 FORMAT_VERSION = 2  # 2: the retrieval index
 AVATAR_NAMES = ("avatar.png", "avatar.jpg", "avatar.webp")

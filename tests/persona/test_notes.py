@@ -9,6 +9,7 @@ import pytest
 
 from api.app import create_app
 from api.notes import MAX_NOTE_BYTES, parse_note, read_notes
+from api.passages import MAX_PASSAGE_CHARS, note_passages
 from api.persona import load_persona, write_compiled_persona
 from tests.support.app import EXAMPLE_PERSONA, make_config
 from twin.cli import main
@@ -56,6 +57,9 @@ def test_bad_notes_never_stop_start_up_or_the_package(persona, tmp_path):
     assert [n.name for n in folder.notes] == ["good.md", "huge.md"]
     huge = next(n for n in folder.notes if n.name == "huge.md")
     assert len(huge.text.encode()) <= MAX_NOTE_BYTES
+    # A million characters with no sentence end or space still gives bounded passages.
+    pieces = note_passages(huge)
+    assert len(pieces) >= 1000 and max(len(p.text) for p in pieces) <= MAX_PASSAGE_CHARS
     # Start-up (the folder compiled) and packaging (check, then the compiled file) both go on.
     client = create_app(make_config(tmp_path, TWIN_PERSONA=str(persona))).test_client()
     reply = client.post("/api/chat", json={"message": "Do you build kites?"}).json["response"]

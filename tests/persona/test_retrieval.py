@@ -9,8 +9,9 @@ import shutil
 import pytest
 
 from api.models.offline import UNKNOWN, OfflineModel
+from api.passages import Passage, build_passages
 from api.persona import load_persona
-from api.retrieval import MIN_SCORE, Index, Passage, build_passages
+from api.retrieval import MIN_SCORE, Index
 from api.text import terms
 from tests.support.app import EXAMPLE_PERSONA
 
