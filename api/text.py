@@ -64,6 +64,8 @@ def stem(word: str) -> str:
             # "running" -> "run", "planned" -> "plan": a doubled last consonant goes too.
             word = root[:-1] if len(root) > 3 and root[-1] == root[-2] not in "aeiouls" else root
             break
+    if len(word) > 3 and word.endswith("e"):  # "base" and "based", "close" and "closed"
+        word = word[:-1]
     return word[:6]
 
 
