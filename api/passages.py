@@ -2,8 +2,8 @@
 
 One passage per fact (titled with the words visitors use for it), the summary by paragraph, a
 PDF's text by section and by role, `answers.md` one answer each (titled with its question), and
-notes by section and paragraph; each at most MAX_PASSAGE_CHARS, with the file it came from and a
-note's Source link (docs/architecture.md, "Knowledge").
+notes by section and paragraph; each (a fact's sentence aside) at most MAX_PASSAGE_CHARS, with the
+file it came from and a note's Source link (docs/architecture.md, "Knowledge").
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def build_passages(facts: dict[str, Any], summary: str, documents: Iterable[tupl
     for name, text in documents:
         found += document_passages(name, text)
     for question, answer in answers:  # the owner's answers to questions from the inbox
-        found.append(Passage("answer", question, answer, "answers.md"))
+        found += [Passage("answer", question, piece, "answers.md") for piece in _pieces(answer)]
     for note in notes:
         found += note_passages(note)
     return found
