@@ -11,7 +11,7 @@ from .memory import ConversationStore, Message, stored_reply, utc_now, visitor_t
 from .models import Model, Reply
 from .notify import Notifier
 from .persona import Persona
-from .prompt import build_system_prompt
+from .prompt import build_system_prompt, reference_block, reference_hits
 from .text import strip_controls
 from .tools import TurnTools
 
@@ -86,7 +86,10 @@ class ChatService:
         written = "\n".join(m["content"] for m in window if m["role"] == "user")
         tools = TurnTools(self.notifier, session_id, asked=text,
                           message_id=message_id, visitor_text=written)
-        reply = self.model.reply(system, window, tools)
+        # The passages that match this message go with it as data; the system prompt stays as is.
+        reference = reference_block(reference_hits(self.persona, text))
+        sent = [*window[:-1], {**question, "reference": reference}] if reference else window
+        reply = self.model.reply(system, sent, tools)
         # Only text is kept: tool calls and their results never reach the record or the visitor.
         # What the model wrote is shown later in the owner's terminal too: controls (an escape
         # sequence, a bell), bidi and zero-width characters are removed before it is stored.

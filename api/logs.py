@@ -23,7 +23,7 @@ REQUEST_MESSAGE = "request"  # the message of each request's own line, which que
 FIELDS = (
     "request_id", "method", "route", "status", "duration_ms", "model", "model_latency_ms",
     "input_tokens", "output_tokens", "session", "event", "new_conversation", "model_calls",
-    "tool_calls", "error",
+    "tool_calls", "cache_read_tokens", "cache_write_tokens", "error",
 )  # fmt: skip
 
 
@@ -35,6 +35,8 @@ class Usage(Protocol):
     output_tokens: int
     model_calls: int
     tool_calls: int
+    cache_read_tokens: int
+    cache_write_tokens: int
 
 
 def session_tag(session_id: str) -> str:
@@ -73,6 +75,9 @@ class RequestLog:
             "new_conversation": self.new_conversation,
             "model_calls": usage.model_calls if usage else None,
             "tool_calls": usage.tool_calls if usage else None,
+            # Bedrock's prompt cache: tokens read from it (cheaper) and written to it.
+            "cache_read_tokens": usage.cache_read_tokens if usage else None,
+            "cache_write_tokens": usage.cache_write_tokens if usage else None,
             "event": self.event,
             "error": self.error,
         }

@@ -1,8 +1,8 @@
 """Load a persona folder, or the compiled document built from it, into one immutable Persona.
 
-A folder is compiled (its PDFs read, answers.md parsed) at start-up locally and when the Lambda
-package is built; the function itself reads only the compiled document
-(docs/architecture.md, "The persona").
+A folder is compiled (its PDFs read, answers.md parsed, notes/ read, everything cut into passages
+and indexed) at start-up locally and when the Lambda package is built; the function itself reads
+only the compiled document (docs/architecture.md, "The persona" and "Knowledge").
 """
 
 from __future__ import annotations
@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .notes import read_notes
+from .passages import build_passages
 from .redact import published, redact
+from .retrieval import Index
 from .text import strip_controls
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the retrieval index
 AVATAR_NAMES = ("avatar.png", "avatar.jpg", "avatar.webp")
 MAX_STARTERS = 8
 ANSWERS_FILE = "answers.md"
@@ -46,6 +49,8 @@ class Persona:
     starters: tuple[str, ...]
     avatar: str | None
     answers: tuple[tuple[str, str], ...] = ()  # (question, the owner's answer) from answers.md
+    # Passages of everything above and of notes/, indexed for retrieval (api/retrieval.py).
+    index: Index = field(default_factory=lambda: Index.build([]), compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -215,16 +220,24 @@ def compile_persona(folder: Path) -> dict[str, Any]:
     answers_file = folder / ANSWERS_FILE
     # A phone number or street address in a document is removed unless facts.json states it.
     keep = published(_strings(facts)) if isinstance(facts, dict) else set()
+    facts = _check_facts(facts, facts_file)
+    summary = _read_text(folder / "summary.md")
+    documents = [(pdf.name, redact("\n".join(read_pdf(pdf).lines), keep))
+                 for pdf in pdf_files(folder)]
+    answers = parse_answers(_read_text(answers_file, False), answers_file)
+    # A note that cannot be used is skipped here; `twin persona check` says which and why.
+    notes = read_notes(folder).notes
+    index = Index.build(build_passages(facts, summary, documents, answers, notes))
     return {
         "format": FORMAT_VERSION,
-        "facts": _check_facts(facts, facts_file),
-        "summary": _read_text(folder / "summary.md"),
+        "facts": facts,
+        "summary": summary,
         "style": _read_text(folder / "style.md"),
-        "documents": [[pdf.name, redact("\n".join(read_pdf(pdf).lines), keep)]
-                      for pdf in pdf_files(folder)],
+        "documents": [list(d) for d in documents],
         "starters": [s for s in starters if s][:MAX_STARTERS],
         "avatar": avatar.name if avatar else None,
-        "answers": parse_answers(_read_text(answers_file, False), answers_file),
+        "answers": answers,
+        "index": index.to_document(),
     }
 
 
@@ -233,7 +246,9 @@ def write_compiled_persona(folder: Path, dest: Path) -> Path:
     document = compile_persona(folder)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    # Compact: with a large notes folder, indentation alone would add megabytes to the archive.
+    dest.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":"),
+                               sort_keys=True) + "\n")
     return dest
 
 
@@ -249,8 +264,9 @@ def _from_document(doc: Any, source: Path) -> Persona:
             starters=tuple(str(s) for s in doc.get("starters", [])),
             avatar=doc.get("avatar"),
             answers=tuple((str(q), str(a)) for q, a in doc.get("answers", [])),
+            index=Index.from_document(doc["index"]),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PersonaError(f"{source}: malformed compiled persona ({exc})") from None
 
 

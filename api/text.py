@@ -1,14 +1,16 @@
 """Words and email addresses in free text: one tokenizer and one address pattern for every use.
 
-The offline model matches questions with `terms`, `twin persona check` compares facts with
-`words`, the offline model and `twin persona init` find addresses with `EMAIL_IN_TEXT`, and the
-API checks a whole address with `EMAIL` and compares two with `same_address`. `strip_controls`
-makes text from outside (a PDF, a visitor) safe to print on a terminal and to store.
+Retrieval (api/retrieval.py) matches questions with `terms`, `twin persona check` compares facts
+with `words`, the offline model and `twin persona init` find addresses with `EMAIL_IN_TEXT`, and
+the API checks a whole address with `EMAIL` and compares two with `same_address`.
+`strip_controls` makes text from outside (a PDF, a visitor) safe to print on a terminal and to
+store.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A word: letters and digits, with "+", "#" and inner dots kept ("c++", "c#", "node.js").
 WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
@@ -18,6 +20,9 @@ _STOPWORD_TEXT = """
     no not of on or our out please so some such tell than that the their them then there
     these they this those to up us very was we were what when where which who whom why will
     with would you your yours yourself hi hello hey thanks thank ok okay know give share
+    hold big many much lot lots kind sort type thing things something anything ever really
+    usually often use uses used using get got make made want think say see go way anyone
+    someone anybody somebody
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
@@ -76,9 +81,26 @@ def words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.lower().replace("'s ", " ")) if w not in STOPWORDS]
 
 
+@lru_cache(maxsize=65_536)  # compiling a large notes folder stems the same words again and again
 def stem(word: str) -> str:
-    """Crude but predictable: "certified" and "certifications" both become "certif"."""
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+    """Crude but predictable: common inflections go, then the first six letters stay.
+
+    "team" and "teams", "speak" and "speaking", "start" and "started", "company" and
+    "companies" become one term; "certified" and "certifications" both become "certif".
+    """
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        root = word[: -len(suffix)]
+        if word.endswith(suffix) and len(root) >= 3 and any(c in "aeiouy" for c in root):
+            # "running" -> "run", "planned" -> "plan": a doubled last consonant goes too.
+            word = root[:-1] if len(root) > 3 and root[-1] == root[-2] not in "aeiouls" else root
+            break
+    if len(word) > 3 and word.endswith("e"):  # "base" and "based", "close" and "closed"
         word = word[:-1]
     return word[:6]
 

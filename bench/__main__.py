@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import bench
-from bench import coldstart, page, report, warm
+from bench import coldstart, knowledge, page, report, warm
 from bench.interpreters import first_on_path, runtime_python
 from infra.package import BUILD_DIR, build_package
 from infra.settings import PROJECT_DIR
@@ -75,6 +75,8 @@ def measure(python: str, version: str, runs: int, page_runs: int) -> dict:
     prompt["turn_50_over_turn_10"] = round(
         prompt["turn_50"]["characters"] / prompt["turn_10"]["characters"], 3)
     results["prompt"] = prompt
+    print("knowledge: 2 MB of generated notes", file=sys.stderr)
+    results["knowledge"] = knowledge.measure()
     return results
 
 

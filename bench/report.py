@@ -13,6 +13,13 @@ TARGETS = [
     (("package", "zipped_bytes"), 2_000_000, "archive zipped, bytes", False),
     (("page", "total_bytes", "median"), 40_000, "page weight (HTML+CSS+JS), bytes", False),
     (("prompt", "turn_50_over_turn_10"), 1.2, "prompt turn 50 / turn 10", True),
+    # With about 2 MB of generated notes (bench/knowledge.py).
+    (("knowledge", "retrieval_per_turn", "p95"), 5, "retrieval per turn p95, 2 MB notes, ms",
+     False),
+    (("knowledge", "app_build_ms", "added"), 100, "app build added by 2 MB notes, ms", False),
+    (("knowledge", "archive", "growth_over_notes_and_index"), 1.0,
+     "archive growth / (notes + index)", True),
+    (("knowledge", "prompt_turn_10", "ratio"), 1.2, "prompt turn 10, 2 MB notes / none", True),
 ]
 
 
@@ -88,6 +95,20 @@ def table(results: dict) -> str:
         if isinstance(size, dict):
             lines.append(_row(turn.replace("_", " "), size["characters"],
                               f"chars, ~{size['estimated_tokens']} tokens"))
+    knowledge = results.get("knowledge")
+    if knowledge:
+        retrieval, build = knowledge["retrieval_per_turn"], knowledge["app_build_ms"]
+        archive, prompt = knowledge["archive"], knowledge["prompt_turn_10"]
+        lines += [f"knowledge: {archive['notes_bytes']:,} bytes of generated notes, "
+                  f"{retrieval['passages']:,} passages",
+                  _row("retrieval p50 / p95", f"{retrieval['p50']} / {retrieval['p95']}",
+                       f"ms over {retrieval['turns']} turns"),
+                  _row("compile (start-up, package)", knowledge["compile_ms"], "ms"),
+                  _row("app build with / without", f"{build['with_notes']} / "
+                       f"{build['without']}", "ms"),
+                  _row("archive growth, zipped", archive["zipped_growth_bytes"], "bytes"),
+                  _row("prompt turn 10 with / without", f"{prompt['with_notes']} / "
+                       f"{prompt['without_notes']}", "chars")]
     lines.append("targets")
     for target in results["targets"]:
         verdict = {True: "met", False: "MISSED", None: "not measured"}[target["met"]]

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -140,11 +141,21 @@ def warm_overhead(conversations: int = 10, turns: int = 21) -> dict[str, dict]:
                 for kind, (app, model) in apps.items()}
 
 
-def prompt_sizes(at_turns: tuple[int, ...] = (1, 10, 50)) -> dict[str, dict[str, int]]:
-    """What the model is sent at given turns of one conversation: characters, estimated tokens."""
+def prompt_sizes(at_turns: tuple[int, ...] = (1, 10, 50), persona_path: Path | None = None,
+                 answer: Any = None) -> dict[str, dict[str, int]]:
+    """What the model is sent at given turns of one conversation: characters, estimated tokens.
+
+    `answer`, a model, replaces the offline one (to compare two personas with the same replies).
+    """
     with tempfile.TemporaryDirectory(prefix="twin-prompt-") as scratch, request_log_to_devnull():
         config = Config(memory_dir=Path(scratch), max_turns=max(at_turns))
-        app, model = timed_app(config)
+        if persona_path is not None:
+            config = replace(config, persona_path=persona_path)
+        if answer is None:
+            app, model = timed_app(config)
+        else:
+            model = TimedModel(answer)
+            app = create_app(config, model=model)
         client, session = app.test_client(), str(uuid.uuid4())
         for turn in range(max(at_turns)):
             body = {"message": QUESTIONS[turn % len(QUESTIONS)], "session_id": session}
@@ -155,9 +166,11 @@ def prompt_sizes(at_turns: tuple[int, ...] = (1, 10, 50)) -> dict[str, dict[str,
     sizes = {}
     for turn in at_turns:
         system, messages, tools = model.calls[turn - 1]
-        # The system prompt, the window of history and the tool definitions all go to the model.
+        # The system prompt, the window of history (with the reference passages of the last
+        # message) and the tool definitions all go to the model.
         tool_chars = len(json.dumps(tool_config(tools.specs))) if tools is not None else 0
-        characters = len(system) + sum(len(m["content"]) for m in messages) + tool_chars
+        characters = len(system) + tool_chars + sum(
+            len(m["content"]) + len(m.get("reference", "")) for m in messages)
         sizes[f"turn_{turn}"] = {"characters": characters, "messages": len(messages),
                                  "system_characters": len(system), "tool_characters": tool_chars,
                                  "estimated_tokens": math.ceil(characters / CHARS_PER_TOKEN)}

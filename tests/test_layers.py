@@ -17,7 +17,8 @@ ORDER = (
     # foundation: errors, logs, settings, checks on input
     "api.text", "api.logs", "api.errors", "api.csp", "api.config", "api.validation",
     # what the twin knows and keeps
-    "api.redact", "api.persona", "api.memory", "api.memory.files", "api.memory.s3",
+    "api.notes", "api.passages", "api.retrieval", "api.redact",
+    "api.persona", "api.memory", "api.memory.files", "api.memory.s3",
     "api.inbox", "api.inbox.files", "api.inbox.s3",
     # models
     "api.models", "api.models.offline", "api.models.bedrock",

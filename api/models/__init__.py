@@ -16,6 +16,8 @@ class Reply:
     latency_ms: float = 0.0
     model_calls: int = 1
     tool_calls: int = 0
+    cache_read_tokens: int = 0  # input tokens read from, and written to, the prompt cache
+    cache_write_tokens: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,5 +47,9 @@ class Model(Protocol):
     def reply(
         self, system: str, messages: list[dict[str, str]], tools: Tools | None = None
     ) -> Reply:
-        """Answer `messages` (role/content dicts ending with the user's turn) under `system`."""
+        """Answer `messages` (role/content dicts ending with the user's turn) under `system`.
+
+        The last message may also carry `reference`: passages of what the persona knows that
+        match it, as data (api/prompt.py); a model may use them or answer from its own search.
+        """
         ...

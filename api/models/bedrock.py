@@ -18,6 +18,7 @@ from botocore.exceptions import (
 from botocore.parsers import ResponseParserError
 
 from ..errors import ModelError, ModelUnavailable, RateLimited
+from ..retrieval import neutralise
 from . import Reply, Tools, ToolSpec
 
 log = logging.getLogger("twin")
@@ -41,6 +42,10 @@ _UNAVAILABLE = {
     "RequestTimeout",
 }
 _THINKING = re.compile(r"<thinking>.*?(</thinking>|$)", re.DOTALL | re.IGNORECASE)
+# Model families whose Converse requests may carry a cachePoint: Amazon Nova and Anthropic Claude
+# (Bedrock's prompt caching). A prompt shorter than a model's minimum for a checkpoint is simply
+# not cached. Any other model is sent no cachePoint, which it might refuse.
+_CACHING = re.compile(r"(^|[.:/])(amazon\.nova|anthropic\.claude)-", re.IGNORECASE)
 
 
 
@@ -57,17 +62,28 @@ def strip_thinking(text: str) -> str:
     return _THINKING.sub("", text).strip()
 
 
+def supports_prompt_cache(model_id: str) -> bool:
+    """Whether requests to this model or inference profile may carry a cachePoint."""
+    return bool(_CACHING.search(model_id))
+
+
 def to_converse_messages(messages: list[dict[str, str]]) -> list[dict[str, Any]]:
-    """Shape history for Converse: starts with the user, roles alternate, same-role turns merge."""
+    """Shape history for Converse: starts with the user, roles alternate, same-role turns merge.
+
+    A message's `reference` becomes a content block of its own before the message's text, and no
+    text of the conversation can open or close the reference tag.
+    """
     shaped: list[dict[str, Any]] = []
     for message in messages:
-        role, text = message["role"], message["content"]
+        role, text = message["role"], neutralise(message["content"])
         if not shaped and role != "user":
             continue  # a window cut mid-turn may start with the assistant
         if shaped and shaped[-1]["role"] == role:
-            shaped[-1]["content"][0]["text"] += "\n\n" + text
+            shaped[-1]["content"][-1]["text"] += "\n\n" + text
         else:
             shaped.append({"role": role, "content": [{"text": text}]})
+        if message.get("reference"):
+            shaped[-1]["content"].insert(-1, {"text": message["reference"]})
     return shaped
 
 
@@ -89,12 +105,15 @@ class BedrockModel:
         self.client = client
         self.name = model_id
         self.max_tokens = max_tokens
+        self.caching = supports_prompt_cache(model_id)
 
     def _converse(self, system: str, messages: list[dict[str, Any]],
                   tools: Tools | None) -> dict[str, Any]:
+        # The cachePoint marks the system prompt, the same all day, as the prefix to cache.
+        cache = [{"cachePoint": {"type": "default"}}] if self.caching else []
         request: dict[str, Any] = {
             "modelId": self.name,
-            "system": [{"text": system}],
+            "system": [{"text": system}, *cache],
             "messages": messages,
             "inferenceConfig": {"maxTokens": self.max_tokens, **INFERENCE},
         }
@@ -123,13 +142,15 @@ class BedrockModel:
     ) -> Reply:
         started = time.perf_counter()
         conversation = to_converse_messages(messages)
-        tokens_in = tokens_out = tool_calls = calls = 0
+        tokens_in = tokens_out = tool_calls = calls = cache_read = cache_write = 0
         while True:
             response = self._converse(system, conversation, tools)
             calls += 1
             usage = response.get("usage", {})
             tokens_in += usage.get("inputTokens", 0)
             tokens_out += usage.get("outputTokens", 0)
+            cache_read += usage.get("cacheReadInputTokens", 0)
+            cache_write += usage.get("cacheWriteInputTokens", 0)
             message = response.get("output", {}).get("message", {})
             blocks = message.get("content", [])
             uses = [b["toolUse"] for b in blocks if "toolUse" in b] if tools else []
@@ -148,7 +169,8 @@ class BedrockModel:
         if not text and not tool_calls:
             raise ModelError()
         latency = (time.perf_counter() - started) * 1000
-        return Reply(text, tokens_in, tokens_out, latency, calls, tool_calls)
+        return Reply(text, tokens_in, tokens_out, latency, calls, tool_calls,
+                     cache_read, cache_write)
 
     @staticmethod
     def _map(exc: ClientError) -> Exception:

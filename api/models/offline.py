@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 
 from ..persona import Persona
 from ..text import EMAIL_IN_TEXT, WORD, terms
 from . import Reply, Tools
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 UNKNOWN = (
     "I'm running in offline mode and answer only from my notes, and they don't cover that, "
     "so I don't know."
@@ -37,81 +34,9 @@ INJECTION = re.compile(
     r"|\b(debug|developer|god) mode\b|\bjailbreak\b|\bpretend (to be|you are)\b"
     r"|\bact as\b|\brole-?play\b|\bas dan\b|\bdan,"
 )
-# Words visitors use for a fact, so "where do you live?" finds the location.
-FACT_KEYWORDS = {
-    "title": "role job position title current currently now moment work do",
-    "location": "based live located location city country where from",
-    "email": "email contact reach mail address",
-    "linkedin": "linkedin profile contact connect",
-    "specialties": "skills specialties expertise strengths good best stack technologies",
-    "years_experience": "years experience long career senior",
-    "education": "education degree study studied university school college",
-    "experience": "experience worked work companies employers career history roles jobs",
-}
-
-
-def _entry(value: dict) -> str:
-    # An experience entry from `twin persona init`: {company, role, dates}.
-    if value.get("role") and value.get("company"):
-        dates = f" ({value['dates']})" if value.get("dates") else ""
-        return f"{value['role']} at {value['company']}{dates}"
-    return ", ".join(str(v) for v in value.values() if v)
-
-
-def _fact_sentence(key: str, value: object) -> str:
-    if isinstance(value, dict):
-        value = _entry(value)
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    value = str(value).rstrip(".")
-    sentences = {
-        "title": f"I work as {value}.",
-        "location": f"I'm based in {value}.",
-        "email": f"You can reach me at {value}.",
-        "linkedin": f"You can find me on LinkedIn: {value}",
-        "specialties": f"My specialties: {value}.",
-        "years_experience": f"I have {value} years of professional experience.",
-        "education": f"Education: {value}.",
-    }
-    return sentences.get(key, f"{key.replace('_', ' ').capitalize()}: {value}.")
-
-
-def passages(persona: Persona) -> list[tuple[str, str]]:
-    """Split the persona into (text shown, text searched) passages."""
-    found: list[tuple[str, str]] = []
-    for key, value in persona.facts.items():
-        if key in ("name", "full_name", "public") or value in (None, "", []):
-            continue
-        # A list of records (work history) gives one passage each, so an answer quotes one role.
-        records = isinstance(value, list) and all(isinstance(v, dict) for v in value)
-        for item in value if records else [value]:
-            sentence = _fact_sentence(key, item)
-            found.append((sentence, f"{sentence} {FACT_KEYWORDS.get(key, key.replace('_', ' '))}"))
-    for block in re.split(r"\n\s*\n", persona.summary):
-        text = " ".join(line.lstrip("#-* ").strip() for line in block.splitlines()).strip()
-        if text:
-            found.append((text, text))
-    for _name, document in persona.documents:
-        for heading, sentence in document_sentences(document):
-            found.append((sentence, f"{heading} {sentence}"))
-    for question, answer in persona.answers:  # the owner's answers to questions from the inbox
-        found.append((answer, f"{question} {question} {answer}"))
-    return found
-
-
-def document_sentences(text: str) -> list[tuple[str, str]]:
-    """(heading, sentence) pairs of extracted PDF text, with wrapped lines re-joined."""
-    sentences: list[tuple[str, str]] = []
-    chunk: list[str] = []
-    heading = ""
-    for line in [*text.splitlines(), ""]:
-        if len(line.split()) <= 3 and "." not in line:  # a heading or a blank line ends a chunk
-            joined = " ".join(chunk)
-            sentences += [(heading, s) for s in _SENTENCE_END.split(joined) if len(s.split()) >= 4]
-            chunk, heading = [], line.strip()
-        else:
-            chunk.append(line.strip())
-    return sentences
+MAX_PASSAGES = 2  # an answer quotes at most this many passages
+# A second passage is quoted only when it scores nearly as well and covers the question as fully.
+CLOSE_SCORE = 0.8
 
 
 class OfflineModel:
@@ -121,10 +46,6 @@ class OfflineModel:
 
     def __init__(self, persona: Persona) -> None:
         self.persona = persona
-        self.passages = passages(persona)
-        self.index = [Counter(terms(searched)) for _shown, searched in self.passages]
-        frequency = Counter(t for counts in self.index for t in counts)
-        self.idf = {t: math.log(1 + len(self.index) / n) for t, n in frequency.items()}
 
     def reply(
         self, system: str, messages: list[dict[str, str]], tools: Tools | None = None
@@ -181,21 +102,18 @@ class OfflineModel:
                 f"I'm {name}'s AI twin, not {name} in person. I answer from what {name} wrote "
                 f"about their work; for anything that needs {name}, please contact them directly."
             )
-        wanted = set(terms(question))
-        scored = sorted(
-            (
-                (sum(self.idf[t] for t in wanted & counts.keys()), i)
-                for i, counts in enumerate(self.index)
-            ),
-            key=lambda pair: (-pair[0], pair[1]),
-        )
-        best = [i for score, i in scored[:2] if score > 0 and score >= scored[0][0] * 0.6]
+        hits = self.persona.index.search(question, limit=MAX_PASSAGES)
+        best = [hit.passage for hit in hits if hit.score >= hits[0].score * CLOSE_SCORE
+                and hit.coverage >= hits[0].coverage]
         if not best:
-            if not wanted or set(WORD.findall(lowered)) & GREETINGS:
+            if not terms(question) or set(WORD.findall(lowered)) & GREETINGS:
                 return (
                     f"Hi! I'm {name}'s AI twin, running in offline mode. Ask me about "
                     f"{name}'s work, skills or background."
                 )
             return UNKNOWN + " Try asking about my work, skills or background."
-        answer = " ".join(self.passages[i][0] for i in sorted(best))
-        return f"(Offline mode: answering from my notes.) {answer}"
+        answer = " ".join(passage.text for passage in best)
+        # The page renders https links; a passage from a note with a Source: line cites it.
+        sources = list(dict.fromkeys(p.source for p in best if p.source))
+        cited = "".join(f" Source: {source}" for source in sources)
+        return f"(Offline mode: answering from my notes.) {answer}{cited}"

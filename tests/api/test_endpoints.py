@@ -63,12 +63,12 @@ def test_chat_issues_a_session_and_stores_the_turn(twin, model, config):
 def test_chat_continues_a_supplied_session(twin, model):
     model.queue("I'm based in Lisbon.").queue("None yet.")
     first = say(twin).json
-    second = say(twin, "Which certifications do you hold?", session_id=first["session_id"]).json
+    second = say(twin, "Do you keep bees?", session_id=first["session_id"]).json
     assert second["session_id"] == first["session_id"]
     messages = twin.get(f"/api/conversation/{first['session_id']}").json["messages"]
     assert len(messages) == 4
     # The model answers the second question with the first exchange before it.
-    question = {"role": "user", "content": "Which certifications do you hold?"}
+    question = {"role": "user", "content": "Do you keep bees?"}
     assert model.turns[1].messages == [HERE, LISBON, question]
 
 
@@ -76,12 +76,12 @@ def test_the_model_sees_the_window_of_history_as_roles_and_texts(tmp_path, model
     client = create_app(make_config(tmp_path, TWIN_HISTORY_MESSAGES="4"), model=model).test_client()
     for i in range(5):
         model.queue(f"answer {i}")
-        assert say(client, f"question {i}", session_id=UUID).json["response"] == f"answer {i}"
+        assert say(client, f"message {i}", session_id=UUID).json["response"] == f"answer {i}"
     # The last four stored messages and the question, without ids or timestamps.
     assert model.turns[-1].messages == [
-        {"role": "user", "content": "question 2"}, {"role": "assistant", "content": "answer 2"},
-        {"role": "user", "content": "question 3"}, {"role": "assistant", "content": "answer 3"},
-        {"role": "user", "content": "question 4"},
+        {"role": "user", "content": "message 2"}, {"role": "assistant", "content": "answer 2"},
+        {"role": "user", "content": "message 3"}, {"role": "assistant", "content": "answer 3"},
+        {"role": "user", "content": "message 4"},
     ]
     assert len(client.get(f"/api/conversation/{UUID}").json["messages"]) == 10  # all kept
 

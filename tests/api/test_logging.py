@@ -14,7 +14,9 @@ SID = "3f2b8a4e-9c1d-4e7a-b6f0-2d5c8e1a9b73"
 
 
 def test_one_json_line_per_request_without_secrets(client, log_lines):
-    client.post("/api/chat", json={"message": "My secret question about Lisbon", "session_id": SID})
+    # A question the twin answers, so the request writes no inbox line.
+    client.post("/api/chat", json={"message": "Where are you based in Lisbon, secretly?",
+                                   "session_id": SID})
     client.get(f"/api/conversation/{SID}")
     client.get("/api/nope")
     assert len(log_lines) == 3
@@ -32,7 +34,7 @@ def test_one_json_line_per_request_without_secrets(client, log_lines):
     assert chat["session"] and chat["session"] != SID
     assert records[2]["status"] == 404
     for line in log_lines:
-        assert "secret question" not in line
+        assert "secretly" not in line
         assert SID not in line
 
 

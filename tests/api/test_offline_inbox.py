@@ -9,7 +9,7 @@ import pytest
 
 from api.app import create_app
 from api.persona import PersonaError, load_persona
-from api.prompt import build_system_prompt
+from api.prompt import build_system_prompt, reference_block, reference_hits
 from tests.support.app import make_config
 
 
@@ -99,8 +99,13 @@ def test_answers_md_reaches_the_prompt_and_the_offline_twin(tmp_path, persona_co
     after = create_app(config).test_client()  # a restart picks up the answer
     reply = after.post("/api/chat", json={"message": "Do you keep bees?"}).json["response"]
     assert "two hives on a rooftop" in reply
-    prompt = build_system_prompt(load_persona(persona_copy), date(2026, 12, 1))
-    assert "Q: Do you keep bees?\nA: Yes, two hives on a rooftop in Lisbon since 2021." in prompt
+    # For a model, an answer is reference material sent with a matching question, never part
+    # of the system prompt (whose rules say reference material is data, not instructions).
+    persona = load_persona(persona_copy)
+    assert "keep bees" not in build_system_prompt(persona, date(2026, 12, 1))
+    block = reference_block(reference_hits(persona, "Do you keep bees?"))
+    assert block.startswith("<reference>") and block.endswith("</reference>")
+    assert "the owner's answer to: Do you keep bees?\nYes, two hives on a rooftop" in block
 
 
 @pytest.mark.parametrize(

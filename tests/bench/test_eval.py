@@ -13,7 +13,16 @@ import bench
 from api.config import Config
 from api.persona import load_persona
 from bench.eval.__main__ import main
-from bench.eval.runner import PROJECT_DIR, knowledge_of, load_cases, model_from_env, run, summary
+from bench.eval.runner import (
+    PROJECT_DIR,
+    knowledge_of,
+    load_cases,
+    model_from_env,
+    persona_for,
+    recall,
+    run,
+    summary,
+)
 from bench.eval.scorer import LANGUAGE_WORDS, MARKERS, score
 
 MODEL = "us.amazon.nova-micro-v1:0"
@@ -22,10 +31,12 @@ BY_ID = {case["id"]: case for case in CASES["cases"]}
 KNOWLEDGE = knowledge_of(PROJECT_DIR / CASES["persona"], CASES["employers"])
 
 
-def persona_text() -> str:
-    persona = load_persona(PROJECT_DIR / CASES["persona"])
+def persona_text(tmp_path) -> str:
+    """Everything the eval's persona says: its files, its notes and the cases' owner answers."""
+    persona = load_persona(persona_for(CASES, tmp_path))
     return (json.dumps(persona.facts, ensure_ascii=False) + persona.summary
-            + "".join(text for _, text in persona.documents)).lower()
+            + "".join(text for _, text in persona.documents)
+            + "".join(p.text for p in persona.index.passages)).lower()
 
 
 # --- the cases ------------------------------------------------------------------------------
@@ -33,12 +44,13 @@ def persona_text() -> str:
 
 def test_the_cases_are_versioned_and_cover_every_category():
     assert isinstance(CASES["version"], int) and CASES["version"] >= 1
-    assert len(CASES["cases"]) >= 40
+    assert len(CASES["cases"]) >= 80
     assert len(BY_ID) == len(CASES["cases"]), "case ids must be unique"
     counts: dict[str, int] = {}
     for case in CASES["cases"]:
         counts[case["category"]] = counts.get(case["category"], 0) + 1
-    for category in ("facts", "unknown", "jailbreak", "off-topic", "hire", "language"):
+    for category in ("facts", "unknown", "jailbreak", "off-topic", "hire", "language", "notes",
+                     "paraphrase", "near-miss", "answered"):
         assert counts.get(category, 0) >= 3, category
 
 
@@ -52,18 +64,18 @@ def test_every_case_is_well_formed():
         assert case.get("language") in (None, *LANGUAGE_WORDS)
 
 
-def test_every_required_fact_is_one_the_persona_states():
+def test_every_required_fact_is_one_the_persona_states(tmp_path):
     # A fact case that asks for something the persona never says would test invention.
-    text = persona_text()
+    text = persona_text(tmp_path)
     for case in CASES["cases"]:
         for group in case.get("must_include", []):
             assert any(option.lower().strip() in text for option in group), (case["id"], group)
 
 
-def test_unknown_cases_ask_for_what_the_persona_does_not_say():
-    text = persona_text()
+def test_unknown_cases_ask_for_what_the_persona_does_not_say(tmp_path):
+    text = persona_text(tmp_path)
     for word in ("salary", "film", "google", "phone", "married", "address", "grade"):
-        assert word not in text
+        assert not re.search(rf"\b{word}\b", text), word  # "upgrade" is not a grade
 
 
 # --- the scorer -----------------------------------------------------------------------------
@@ -154,7 +166,8 @@ def test_a_bedrock_run_scores_the_models_replies(tmp_path):
     assert results["hire-contact"]["failures"] == [
         "expected a way to get in touch; none recognised", "invents an employer (Initech)"]
     assert results["facts-role"]["failures"] == ["answered 502 model_error"]
-    assert report["summary"] == {"passed": 2, "total": 4, "pass_rate": 0.5}
+    assert report["summary"] == {"passed": 2, "total": 4, "pass_rate": 0.5,
+                                 "pass_rate_without_language": 0.5}
 
 
 def test_a_named_model_without_credentials_falls_back_to_offline_and_says_so(monkeypatch,
@@ -185,3 +198,21 @@ def test_a_run_leaves_the_tracked_report_alone_unless_saved(tmp_path, monkeypatc
     assert bench.output_path(None, "results.json", save=True) == PROJECT_DIR / "bench" / (
         "results.json")
     assert bench.output_path(tmp_path / "x.json", "eval.json", save=True) == tmp_path / "x.json"
+
+
+def test_the_owner_answers_of_the_cases_go_into_a_copy_of_the_persona(tmp_path):
+    folder = persona_for(CASES, tmp_path)
+    answers = dict(load_persona(folder).answers)
+    assert answers == {a["question"]: a["answer"] for a in CASES["answers"]}
+    assert not (PROJECT_DIR / CASES["persona"] / "answers.md").exists()  # the example untouched
+
+
+def test_recall_counts_a_labelled_passage_in_the_top_three(tmp_path):
+    folder = persona_for(CASES, tmp_path)
+    cases = {"cases": [
+        {"id": "found", "question": "Which editor do you use?", "passage": "notes/tools-i-like.md"},
+        {"id": "wrong", "question": "Which editor do you use?", "passage": "summary.md"},
+        {"id": "unlabelled", "question": "Where are you based?"},
+    ]}
+    assert recall(folder, cases) == {"labelled": 2, "found": 1, "at": 3, "recall": 0.5,
+                                     "missed": ["wrong"]}

@@ -169,7 +169,7 @@ def test_prompt_prints_what_the_model_receives(persona_dir, tmp_path, capsys):
         app = create_app(make_config(tmp_path, TWIN_MODEL_ID="us.amazon.nova-micro-v1:0"),
                          bedrock_client=client, today=lambda: date(2026, 11, 24))
         assert app.test_client().post("/api/chat", json={"message": "Where?"}).status_code == 200
-    [system] = sent[0]["system"]
+    system, _cache_point = sent[0]["system"]
     assert main(["prompt", str(persona_dir), "--date", "2026-11-24"]) == 0
     assert capsys.readouterr().out == system["text"] + "\n"
 

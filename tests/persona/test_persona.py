@@ -110,7 +110,9 @@ def test_system_prompt_carries_facts_date_and_rules(persona_dir):
     assert "AI digital twin of Ada Marlowe" in prompt
     assert "2026-11-24" in prompt
     assert "ada.marlowe@example.com" in prompt
-    assert "Paved Roads" in prompt  # from the PDF résumé
+    assert "Tidewater Logistics" in prompt  # the summary
+    # The PDF's text and the notes reach the model as reference material, not in the prompt.
+    assert "Paved Roads" not in prompt and "Neovim" not in prompt
     for rule in [
         "Answer only from the facts",
         "don't know",

@@ -19,6 +19,7 @@ from api.prompt import build_system_prompt
 from api.redact import redactions
 
 from .advice import persona_warnings
+from .notes_check import notes_rows
 
 CHARS_PER_TOKEN = 4  # a rough average for English text; the model's own count differs a little
 PROMPT_BUDGET_TOKENS = 8_000  # every turn pays for the whole prompt: beyond this, trim it
@@ -96,9 +97,8 @@ def _largest_part(persona: Persona, path: Path) -> Path:
     """The file that adds the most text to the prompt (or the compiled file itself)."""
     if not path.is_dir():
         return path
-    sizes = {"summary.md": len(persona.summary), "style.md": len(persona.style),
-             ANSWERS_FILE: sum(len(q) + len(a) for q, a in persona.answers),
-             **{name: len(text) for name, text in persona.documents}}
+    # PDFs, notes and answers reach the model as passages, not in the prompt.
+    sizes = {"summary.md": len(persona.summary), "style.md": len(persona.style)}
     return path / max(sizes, key=lambda name: sizes[name])
 
 
@@ -125,14 +125,19 @@ def check_persona(path: Path, budget: int = PROMPT_BUDGET_TOKENS,
     report.files = [(p.name, p.stat().st_size,
                      _file_note(p, persona) if path.is_dir() else "a compiled persona")
                     for p in _listing(path)]
+    notes_warnings: list[str] = []
+    if path.is_dir():  # a note that cannot be used is skipped at start-up: say which and why
+        rows, notes_warnings = notes_rows(path, persona)
+        report.files += rows
     if persona is None:
+        report.warnings = notes_warnings
         return report
     report.prompt_chars = len(build_system_prompt(persona, today or today_utc()))
     report.tool_chars = len(json.dumps(tool_config(TOOL_SPECS)))
     report.header = persona.profile()
     report.redacted = [f"{name}: {_counted(redactions(text))}"
                        for name, text in persona.documents if redactions(text)]
-    report.warnings = persona_warnings(persona, path if path.is_dir() else None)
+    report.warnings = persona_warnings(persona, path if path.is_dir() else None) + notes_warnings
     prompt_tokens = tokens(report.prompt_chars)
     if prompt_tokens > CONTEXT_TOKENS:
         report.errors.append(
@@ -142,7 +147,7 @@ def check_persona(path: Path, budget: int = PROMPT_BUDGET_TOKENS,
     elif prompt_tokens > budget:
         report.warnings.append(
             f"system prompt: about {prompt_tokens:,} tokens, over the budget of {budget:,}; "
-            "every turn pays for all of it, so trim the PDFs or the summary")
+            "every turn pays for all of it, so trim the summary or style.md")
     return report
 
 

@@ -1,0 +1,183 @@
+"""A small BM25F index over a persona's passages, built when the persona is compiled.
+
+Each passage (api/passages.py) has a title field (a heading, a note's title, the question an
+answer answers) and a body. BM25F weighs a term's frequency in each field (the title counts
+double), normalised by that field's length, and a term's weight falls with the number of
+passages holding it.
+
+A passage must do more than score: it must also cover most of the question. Coverage is the share
+of the question's term weight (idf) that the passage holds, a word the persona never uses weighing
+the most. So "favourite football team" does not match a passage about remote teams: "team" is
+common and cheap, "favourite" and "football" are what the question is about. An owner's answer is
+held to more: the question it answers must itself be mostly covered by the visitor's words.
+
+Hand-written rather than a library: the Lambda archive carries no numpy or search engine, and
+this is under two hundred lines, tested against scores worked out by hand.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from .passages import KINDS, Passage
+from .text import terms
+
+K1 = 1.2  # how fast repeated terms stop adding to the score
+B = 0.75  # how much a long field is discounted
+WEIGHTS = (2.0, 1.0)  # title, body
+MIN_SCORE = 1.0  # below this a passage is noise, whatever it covers
+MIN_COVERAGE = 0.5  # share of the question's term weight a passage must hold
+MAX_EXACT_TERMS = 8  # up to this many known terms, candidates come from exact set arithmetic
+REFERENCE_TAG = "reference"  # passages travel to a model inside <reference> ... </reference>
+_TAG = re.compile(rf"<(\s*/?\s*){REFERENCE_TAG}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage that matched a question: its BM25F score and its coverage of the question."""
+
+    passage: Passage
+    score: float
+    coverage: float
+
+
+
+def neutralise(text: str) -> str:
+    """`text` unable to open or close the reference tag: a visitor who writes it could otherwise
+    pass their words off as the owner's (only what a model reads is changed, never a record)."""
+    return _TAG.sub(lambda m: f"\u2039{m.group(1)}{REFERENCE_TAG}", text)
+
+
+class Index:
+    """BM25F over passages' title and body; built once, then searched for every question.
+
+    The compiled persona keeps each term's postings as one string ("passage,title tf,body tf,..."),
+    which JSON reads fast; a term's postings are decoded the first time a question uses it, so a
+    large notes folder costs little at start-up.
+    """
+
+    MAX_DECODED = 4096  # terms kept decoded; past this the cache starts again
+
+    def __init__(self, passages: list[Passage], postings: dict[str, str],
+                 lengths: list[list[int]]) -> None:
+        if len(lengths) != len(passages):
+            raise ValueError("the index does not match its passages")
+        self.passages = passages
+        self.postings = postings  # term -> "passage,title tf,body tf,passage,..."
+        self.lengths = lengths  # per passage: [title terms, body terms]
+        count = max(len(lengths), 1)
+        self.average = [max(sum(row[f] for row in lengths) / count, 1.0) for f in (0, 1)]
+        self._decoded: dict[str, dict[int, tuple[float, int]]] = {}
+
+    @classmethod
+    def build(cls, passages: list[Passage]) -> Index:
+        postings: dict[str, list[str]] = {}
+        lengths = []
+        for i, passage in enumerate(passages):
+            fields = [Counter(terms(passage.title)), Counter(terms(passage.text))]
+            lengths.append([sum(fields[0].values()), sum(fields[1].values())])
+            for term in sorted(fields[0].keys() | fields[1].keys()):
+                postings.setdefault(term, []).append(f"{i},{fields[0][term]},{fields[1][term]}")
+        return cls(passages, {t: ",".join(row) for t, row in postings.items()}, lengths)
+
+    def held_by(self, term: str) -> int:
+        """How many passages hold `term`."""
+        row = self.postings.get(term)
+        return row.count(",") // 3 + 1 if row else 0
+
+    def idf(self, term: str) -> float:
+        """Robertson's idf, never negative; a term no passage holds weighs the most."""
+        held = self.held_by(term)
+        return math.log(1 + (len(self.passages) - held + 0.5) / (held + 0.5))
+
+    def _matches(self, term: str) -> dict[int, tuple[float, int]]:
+        """passage -> (the term's BM25F saturation in it, before idf; its title tf)."""
+        found = self._decoded.get(term)
+        if found is None:
+            numbers = [int(n) for n in self.postings[term].split(",")]
+            found = {}
+            for j in range(0, len(numbers), 3):
+                i, in_title, in_body = numbers[j:j + 3]
+                if not 0 <= i < len(self.lengths):
+                    raise ValueError(f"the index names passage {i}, which does not exist")
+                length = self.lengths[i]
+                tf = sum(WEIGHTS[f] * n / (1 - B + B * length[f] / self.average[f])
+                         for f, n in ((0, in_title), (1, in_body)) if n)
+                found[i] = (tf * (K1 + 1) / (tf + K1), in_title)
+            if len(self._decoded) >= self.MAX_DECODED:
+                self._decoded.clear()
+            self._decoded[term] = found
+        return found
+
+    @staticmethod
+    def _candidates(known: dict[str, dict[int, Any]], weight: dict[str, float],
+                    need: float) -> set[int]:
+        """The passages that hold terms weighing `need` or more: only those can cover the
+        question, so only those are scored. Set intersections do the work, not Python loops."""
+        need -= 1e-9  # a passage at exactly the limit counts
+        if len(known) > MAX_EXACT_TERMS:  # a long question: any passage with one of its terms
+            return set().union(*(matches.keys() for matches in known.values()))
+        found: set[int] = set()
+        for size in range(1, len(known) + 1):
+            for group in combinations(known, size):
+                held = [weight[t] for t in group]
+                # The smallest groups that weigh enough: a larger one adds no new passage.
+                if sum(held) >= need and sum(held) - min(held) < need:
+                    first, *rest = (known[t].keys() for t in group)
+                    found |= set(first).intersection(*rest)
+        return found
+
+    def search(self, question: str, limit: int = 3,
+               kinds: Iterable[str] = KINDS) -> list[Hit]:
+        """Passages of `kinds` scoring MIN_SCORE or more that cover the question, best first."""
+        wanted = sorted(set(terms(question)))
+        weight = {t: self.idf(t) for t in wanted}
+        total = sum(weight.values())
+        if not total:
+            return []
+        known = {t: self._matches(t) for t in wanted if t in self.postings}
+        candidates = self._candidates(known, weight, total * MIN_COVERAGE)
+        allowed = set(kinds)
+        hits: list[tuple[float, int, Hit]] = []
+        for i in candidates:
+            passage = self.passages[i]
+            if passage.kind not in allowed:
+                continue
+            held = [(t, known[t][i]) for t in known if i in known[t]]
+            score = sum(weight[t] * saturation for t, (saturation, _) in held)
+            if score < MIN_SCORE:
+                continue
+            common = {t for t, (_, in_title) in held if in_title or passage.kind != "answer"}
+            if passage.kind == "answer":
+                # Only the question answered counts, and it must be about what was asked.
+                asked = set(terms(passage.title))
+                closeness = sum(self.idf(t) for t in common) / max(
+                    sum(self.idf(t) for t in asked), 1e-9)
+                if closeness < MIN_COVERAGE:
+                    continue
+            coverage = sum(weight[t] for t in common) / total
+            if coverage >= MIN_COVERAGE:
+                hits.append((-score, i, Hit(passage, score, coverage)))
+        return [hit for _, _, hit in sorted(hits)[:limit]]
+
+    def to_document(self) -> dict[str, Any]:
+        """The index as the compiled persona stores it (JSON)."""
+        return {"passages": [[p.kind, p.title, p.text, p.origin, p.source]
+                             for p in self.passages],
+                "postings": self.postings, "lengths": self.lengths}
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Index:
+        passages = [Passage(str(k), str(t), str(x), str(o), str(s) if s else None)
+                    for k, t, x, o, s in doc["passages"]]
+        postings = doc["postings"]
+        if not isinstance(postings, dict) or not all(
+                isinstance(row, str) for row in postings.values()):
+            raise ValueError("the index's postings are not strings")
+        return cls(passages, postings, doc["lengths"])

@@ -1,0 +1,161 @@
+"""Retrieval (api/retrieval.py): BM25F scores worked out by hand, coverage, and the cases a
+newcomer hit with the offline twin."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import pytest
+
+from api.models.offline import UNKNOWN, OfflineModel
+from api.passages import Passage, build_passages
+from api.persona import load_persona
+from api.retrieval import MIN_SCORE, Index
+from api.text import terms
+from tests.support.app import EXAMPLE_PERSONA
+
+TINY = [
+    Passage("note", "Sailing", "I sail boats.", "notes/a.md"),  # title [sail], body [sail, boat]
+    Passage("note", "Work", "I build platforms.", "notes/b.md"),  # [work], [build, platfo]
+    Passage("note", "Boats", "Boats and more boats.", "notes/c.md"),  # [boat], [boat, boat]
+]
+
+
+def test_inflections_match_but_stay_distinct_words():
+    assert terms("team teams") == ["team", "team"]
+    assert terms("speaking started companies running") == terms("speak start company run")
+    assert terms("based closed managed") == terms("base close manage")
+    assert terms("certified certifications") == ["certif", "certif"]
+
+
+def test_a_bm25f_score_matches_the_one_worked_out_by_hand():
+    index = Index.build(TINY)
+    # "sail" is held by one passage of three: idf = ln(1 + (3 - 1 + 0.5) / (1 + 0.5)).
+    idf = math.log(1 + 2.5 / 1.5)
+    # Passage 0: once in a title of average length (x 2.0) and once in a body of average length
+    # (x 1.0), so tf = 3.0; BM25 saturation with k1 = 1.2: 3.0 * 2.2 / (3.0 + 1.2).
+    expected = idf * 3.0 * 2.2 / 4.2
+    [hit] = index.search("Sailing?")
+    assert hit.passage is TINY[0]
+    assert hit.score == pytest.approx(expected) == pytest.approx(1.5413, abs=1e-4)
+    assert hit.coverage == 1.0
+
+
+def test_a_common_term_scores_under_the_threshold():
+    # "boat" is in two passages: idf = ln(1 + 1.5 / 2.5) = 0.47; passage 2 has tf 2.0 in its
+    # title and 2 x 1.0 in its body: 0.47 * 4 * 2.2 / 5.2 = 0.795, under MIN_SCORE.
+    index = Index.build(TINY)
+    assert math.log(1.6) * 4 * 2.2 / 5.2 < MIN_SCORE
+    assert index.search("boats") == []
+
+
+def test_a_passage_must_cover_most_of_the_question():
+    # "football" is in no passage, so it weighs the most: ln(1 + 3.5 / 0.5) = ln 8. "sail"
+    # covers 0.98 / (0.98 + 2.08) = 0.32 of the question, under one half.
+    assert Index.build(TINY).search("sailing football") == []
+
+
+def test_the_index_survives_the_compiled_document():
+    index = Index.build(TINY)
+    again = Index.from_document(index.to_document())
+    assert again.passages == TINY
+    assert again.search("sailing")[0].score == index.search("sailing")[0].score
+
+
+def test_a_damaged_index_is_refused():
+    document = Index.build(TINY).to_document()
+    assert document["postings"]["sail"] == "0,1,1"  # passage, title tf, body tf
+    with pytest.raises(ValueError):
+        Index.from_document({**document, "lengths": document["lengths"][:2]})
+    document["postings"]["sail"] = "7,1,1"  # a passage that does not exist
+    with pytest.raises(ValueError):
+        Index.from_document(document).search("sailing")
+
+
+def test_passages_cover_facts_summary_documents_answers_and_notes():
+    from api.notes import Note
+
+    passages = build_passages(
+        {"name": "A", "full_name": "A B", "location": "Lisbon"}, "I sail.\n\nI build.",
+        [("cv.pdf", "Experience\n2020 - 2022: Engineer, Acme. Built the billing system.")],
+        [("Do you sail?", "Yes.")], [Note("n.md", "Talk", "https://example.com/t", "A talk.")])
+    kinds = [(p.kind, p.origin) for p in passages]
+    assert kinds == [("fact", "facts.json"), ("summary", "summary.md"),
+                     ("summary", "summary.md"), ("document", "cv.pdf"),
+                     ("answer", "answers.md"), ("note", "notes/n.md")]
+    # A role is one passage titled with its section and role, so "what did you do at Acme"
+    # finds its description.
+    role = passages[3]
+    assert role.title == "Experience 2020 - 2022: Engineer, Acme"
+    assert role.text == "2020 - 2022: Engineer, Acme. Built the billing system."
+    assert passages[-1].source == "https://example.com/t"
+
+
+@pytest.fixture(scope="module")
+def offline() -> OfflineModel:
+    return OfflineModel(load_persona(EXAMPLE_PERSONA))
+
+
+@pytest.fixture
+def answered(tmp_path) -> OfflineModel:
+    folder = tmp_path / "persona"
+    shutil.copytree(EXAMPLE_PERSONA, folder)
+    (folder / "answers.md").write_text(
+        "## What's your favourite football club?\n\nSporting, since I was a child.\n\n"
+        "## What's your notice period?\n\n"
+        "Three months, so I could start a new role in the spring.\n")
+    return OfflineModel(load_persona(folder))
+
+
+def test_team_alone_does_not_match_the_remote_teams_line(offline):
+    # Before: the remote-work line and the whole summary, because "team" matched "teams".
+    answer = offline.answer("What's your favourite football team?")
+    assert answer.startswith(UNKNOWN)
+
+
+class Recorder:
+    specs = ()
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+
+    def call(self, name, arguments):
+        self.calls.append((name, arguments))
+        return {"status": "recorded"}
+
+
+def test_an_unmatched_question_is_recorded(offline):
+    tools = Recorder()
+    offline.reply("", [{"role": "user", "content": "What's your favourite football team?"}], tools)
+    assert tools.calls == [("record_unknown_question",
+                            {"question": "What's your favourite football team?"})]
+
+
+def test_an_owners_answer_is_used_for_its_own_question_and_a_paraphrase(answered):
+    assert "Sporting" in answered.answer("What's your favourite football club?")
+    assert "Sporting" in answered.answer("Which football club do you support?")
+    assert "Three months" in answered.answer("How long is your notice period?")
+
+
+@pytest.mark.parametrize("question", ["What is your favourite film?",
+                                      "What's your favourite colour?"])
+def test_an_owners_answer_is_not_taken_by_a_near_question(answered, question):
+    # Before: the football answer, because "favourite" was shared.
+    assert answered.answer(question).startswith(UNKNOWN)
+
+
+def test_the_career_question_is_not_answered_with_the_notice_period(answered):
+    # Before: "Where did you start your career?" got the notice-period answer.
+    answer = answered.answer("Where did you start your career?")
+    assert "Quarry Labs" in answer and "Three months" not in answer
+
+
+def test_a_note_answers_and_the_offline_twin_cites_its_source(offline):
+    answer = offline.answer("What editor do you use?")
+    assert "Neovim" in answer
+    assert answer.endswith("Source: https://example.com/ada-marlowe/posts/tools")
+
+
+def test_a_passage_without_a_source_cites_nothing(offline):
+    assert "Source:" not in offline.answer("Where are you based?")
