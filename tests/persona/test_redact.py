@@ -106,6 +106,10 @@ def test_compiling_removes_them_from_a_document_and_check_says_so(persona_dir, c
     assert redactions(document) == {"phone number": 2, "street address": 1}
     prompt = build_system_prompt(load_persona(persona_dir), date(2026, 12, 3))
     assert "912 345 678" not in prompt and "Rua Augusta" not in prompt
+    # Nor in what retrieval may hand a model: the index is built from the redacted text.
+    compiled = json.dumps(compile_persona(persona_dir))
+    assert "912 345 678" not in compiled
+    assert "Rua Augusta" not in compiled and "augusta" not in compiled  # nor as an index term
     assert twin_main(["persona", "check", str(persona_dir)]) == 0
     out = capsys.readouterr().out
     assert "  removed  cv.pdf: 2 phone numbers and 1 street address" in out
