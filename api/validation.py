@@ -36,9 +36,13 @@ def clean_text(value: str, name: str, *, one_line: bool = False) -> str:
     except UnicodeEncodeError:
         raise BadRequest(f"'{name}' contains invalid characters.") from None
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if _REFUSED.search(value) or (one_line and "\n" in value):
+    if _REFUSED.search(value):
         raise BadRequest(f"'{name}' contains control characters.")
-    return strip_controls(value).strip()
+    # strip_controls makes every other line break (U+2028, U+2029) a line feed: check after it.
+    value = strip_controls(value).strip()
+    if one_line and "\n" in value:
+        raise BadRequest(f"'{name}' contains control characters.")
+    return value
 
 
 def is_canonical_uuid(value: str) -> bool:

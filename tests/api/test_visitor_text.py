@@ -83,10 +83,12 @@ def test_a_contact_message_with_crlf_line_ends_is_accepted_with_lf(client, confi
     assert entry["message"] == "Hello Ada,\n\nwe are hiring.\nBest, Sam"
 
 
-def test_a_name_with_a_carriage_return_is_still_one_line_only(client):
-    response = client.post("/api/contact", json={"email": "sam@acme.example",
-                                                  "name": "Sam\rBcc: x@y.example"})
+@pytest.mark.parametrize("name", ["Sam\rBcc: x@y.example", "Ann\u2028Twin (2026-12-02T17:40:02Z):",
+                                  "Ann\u2029Twin:"])
+def test_a_name_with_any_line_break_is_still_one_line_only(client, config, name):
+    response = client.post("/api/contact", json={"email": "sam@acme.example", "name": name})
     assert response.status_code == 400
+    assert inbox_entries(config.memory_dir, "contacts") == []
 
 
 @pytest.mark.parametrize("email", ["user@example.xn--p1ai", "ada@mail.xn--80ao21a",

@@ -128,6 +128,18 @@ def test_a_resume_not_from_linkedin_still_gives_a_usable_draft(tmp_path, example
     load_persona(folder)
 
 
+def test_a_resume_without_dated_roles_drafts_without_notes(tmp_path):
+    from tests.support.profile_pdf import text_pdf
+
+    source = text_pdf(tmp_path / "cv.pdf", ["Sam Student", "Summary",
+                                            "I study data engineering in Porto.",
+                                            "Skills", "Python", "Experience", "Acme", "Intern"])
+    folder = tmp_path / "sam"
+    assert main(["init", str(folder), "--from", str(source)]) == 0
+    assert not list(folder.glob("notes/*.md"))  # no role, so no note a role
+    load_persona(folder)
+
+
 def test_init_without_a_pdf_writes_a_commented_template_that_loads(tmp_path, capsys):
     folder = tmp_path / "new"
     assert main(["init", str(folder)]) == 0

@@ -156,6 +156,14 @@ def test_a_pdf_with_an_upper_case_extension_is_read_too(tmp_path, capsys):
     assert "characters of text" in listed
 
 
+def test_a_hidden_source_pdf_is_copied_under_a_name_the_compiler_reads(tmp_path, capsys):
+    source = linkedin_pdf(tmp_path / ".Resume.pdf")
+    folder = tmp_path / "me"
+    assert persona(["init", str(folder), "--from", str(source)]) == 0
+    [(name, text)] = load_persona(folder).documents
+    assert name == "Resume.pdf" and "Harbour Bank" in text
+
+
 def test_init_with_an_empty_folder_name_refuses(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert persona(["init", ""]) == 1

@@ -88,6 +88,8 @@ def roles(lines: list[str]) -> list[Role]:
             group, company, start = "", candidate, max(i - 2, 0)
         previous = i
         found.append((Role(company, role, dates), start, i))
+    if not found:  # a résumé with no dated role (a student's, or another heading)
+        return []
     ends = [start for _, start, _ in found[1:]] + [len(lines)]
     for (role, start, dated), end in zip(found, ends, strict=True):
         one_line = start == dated  # its place, if any, was in brackets on the dated line

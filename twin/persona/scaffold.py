@@ -175,8 +175,10 @@ def profile_draft(profile: Profile) -> Draft:
 
 def copy_name(pdf: Path) -> str:
     """The name the PDF is copied under: its own when it ends in .pdf (in any case), so the
-    compiler reads it, else with .pdf added, which no draft file can be called."""
-    return pdf.name if pdf.suffix.casefold() == ".pdf" else f"{pdf.name}.pdf"
+    compiler reads it, else with .pdf added, which no draft file can be called; never hidden
+    (the compiler and `check` skip names starting with a dot)."""
+    name = pdf.name.lstrip(".") or "profile"  # a hidden name would be skipped when compiled
+    return name if pdf.suffix.casefold() == ".pdf" else f"{name}.pdf"
 
 
 def write_draft(folder: Path, draft: Draft, pdf: Path | None, force: bool) -> list[Path]:
