@@ -101,11 +101,11 @@ def model_check(client: Client, model_id: str, region: str) -> Check:
 
 
 def state_bucket_check(client: Client, name: str, region: str) -> Check:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         client("s3", region).head_bucket(Bucket=name)
-    except ClientError as error:
+    except (ClientError, BotoCoreError) as error:  # BotoCoreError: no connection, no answer
         code, _ = _error_code(error)
         if code in ("404", "NoSuchBucket", "NotFound"):
             return failed("state-bucket", f"{name} does not exist: "
@@ -115,11 +115,11 @@ def state_bucket_check(client: Client, name: str, region: str) -> Check:
 
 
 def secrets_key_check(client: Client, key: str, region: str) -> Check:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         found = client("kms", region).describe_key(KeyId=key)["KeyMetadata"]
-    except ClientError as error:
+    except (ClientError, BotoCoreError) as error:  # BotoCoreError: no connection, no answer
         code, _ = _error_code(error)
         if code == "NotFoundException":
             return failed("secrets-key", f"{key} does not exist in {region}: "
@@ -132,13 +132,13 @@ def secrets_key_check(client: Client, key: str, region: str) -> Check:
 
 
 def oidc_check(client: Client, region: str) -> Check:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
 
     from infra.bootstrap.oidc import find_github_provider
 
     try:
         arn = find_github_provider(client("iam", region))
-    except ClientError as error:
+    except (ClientError, BotoCoreError) as error:  # BotoCoreError: no connection, no answer
         return failed("github-oidc", f"cannot list OIDC providers ({_error_code(error)[0]})")
     if arn is None:
         return failed("github-oidc", "the account has no GitHub OIDC provider: "

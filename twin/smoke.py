@@ -6,6 +6,7 @@ loopback addresses alone, so the same checks run against `twin run` in tests.
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import json
 import sys
@@ -64,10 +65,14 @@ def checked_url(url: str) -> str:
     """The URL without a trailing slash; https, or http on a loopback address only."""
     if url != one_line(url, limit=2000):
         raise SmokeError(f"{one_line(url)} is not an address (spaces or control characters)")
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, _port = parts.hostname, parts.port  # raise for a bracket left open, a bad port
+    except ValueError:
+        raise SmokeError(f"{one_line(url)} is not an address") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise SmokeError(f"{one_line(url)} is not an http(s) address")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not _loopback(host):
         raise SmokeError(f"{one_line(url)}: plain http is only for this machine; use https")
     return url.rstrip("/")
 
@@ -105,7 +110,8 @@ def fetch(method: str, url: str, body: dict | None = None,
     except urllib.error.HTTPError as error:
         with error:
             return Answer(error.code, dict(error.headers.items()), error.read(MAX_BODY_BYTES))
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
+        # HTTPException: an answer that is not HTTP (BadStatusLine) or is cut short.
         reason = getattr(error, "reason", error)
         raise SmokeError(f"no answer from {one_line(url)}: {one_line(reason)}") from error
 

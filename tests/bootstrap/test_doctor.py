@@ -180,3 +180,28 @@ def test_a_stack_s_config_gives_the_region_and_model(bootstrapped, tmp_path, mon
                             "does not serve eu-west-1") for x in lines), lines
     assert f"ok pulumi-cli: CLI {SDK}, SDK {SDK}" in lines
     assert "config --json --stack prod" in (tmp_path / "args").read_text()
+
+
+def test_a_service_that_cannot_be_reached_is_a_failed_check_not_a_traceback(bootstrapped) -> None:
+    import socket
+
+    from botocore.config import Config as BotoConfig
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    session = boto3.Session(region_name=REGION)
+    quick = BotoConfig(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=1)
+    model, _ = bedrock(session)
+
+    def client(service: str, region: str):
+        if service == "bedrock-runtime":
+            return model
+        if service in ("s3", "kms", "iam"):  # STS still answers: the credentials are fine
+            return session.client(service, region_name=region, endpoint_url=nowhere, config=quick)
+        return session.client(service, region_name=region)
+
+    found = by_name(diagnose(session, STACK, client, cli_version=SDK))
+    for name in ("state-bucket", "secrets-key", "github-oidc"):
+        assert not found[name].ok, name
+        assert "EndpointConnectionError" in found[name].detail, found[name].detail

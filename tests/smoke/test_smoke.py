@@ -171,7 +171,8 @@ def test_frame_ancestors_is_read_as_a_whole_directive_name() -> None:
 
 
 @pytest.mark.parametrize("url", ["http://twin.example.com", "ftp://127.0.0.1", "twin.example.com",
-                                 "http://10.0.0.1:8000", "https://twin.example.com/\x1b[2J"])
+                                 "http://10.0.0.1:8000", "https://twin.example.com/\x1b[2J",
+                                 "http://[::1", "http://127.0.0.1:99999"])
 def test_plain_http_is_only_for_loopback(url, capsys) -> None:
     assert main(["smoke", "--url", url]) == 1
     err = capsys.readouterr().err
@@ -186,6 +187,32 @@ def test_no_answer_is_a_failed_check_not_a_traceback(capsys) -> None:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     assert main(["smoke", "--url", f"http://127.0.0.1:{port}"]) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    assert out.out.splitlines()[0].startswith(f"FAIL page: no answer from http://127.0.0.1:{port}/")
+
+
+def test_an_answer_that_is_not_http_is_a_failed_check_not_a_traceback(capsys) -> None:
+    import socket
+    import threading
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def answer_garbage() -> None:
+            for _ in range(3):  # the page, then whatever else is asked
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                with conn:
+                    conn.recv(4096)
+                    conn.sendall(b"garbage here\r\n\r\n")
+
+        threading.Thread(target=answer_garbage, daemon=True).start()
+        assert main(["smoke", "--url", f"http://127.0.0.1:{port}"]) == 1
     out = capsys.readouterr()
     assert "Traceback" not in out.err
     assert out.out.splitlines()[0].startswith(f"FAIL page: no answer from http://127.0.0.1:{port}/")
