@@ -49,14 +49,14 @@ persona: $(APP_STAMP) ## draft a persona: DIR=personas/me [FROM=Profile.pdf] [FO
 	$(BIN)/twin persona init "$(DIR)" $(if $(FROM),--from "$(FROM)") $(if $(FORCE),--force)
 	$(BIN)/twin persona check "$(DIR)"
 
-# The measured figures (README, "Measured"): prints a table, writes .twin/bench/results.json;
+# The measured figures (docs/measured.md): prints a table, writes .twin/bench/results.json;
 # SAVE=1 updates the tracked bench/results.json instead, for a commit.
 bench: $(DEV_STAMP) ## measure the package, cold start and page (SAVE=1: into bench/)
 	$(BIN)/python -m bench $(if $(SAVE),--save)
 
-# Answer quality per category (README, "Answer quality"): writes .twin/bench/eval.json, or with
-# SAVE=1 bench/eval.json. The offline responder answers unless TWIN_MODEL_ID names a Bedrock
-# model and AWS credentials exist.
+# Answer quality per category (docs/measured.md, "Answer quality"): writes
+# .twin/bench/eval.json, or with SAVE=1 bench/eval.json. The offline responder answers unless
+# TWIN_MODEL_ID names a Bedrock model and AWS credentials exist.
 eval: $(APP_STAMP) ## score the twin's answers per category (SAVE=1: into bench/)
 	$(BIN)/python -m bench.eval $(if $(SAVE),--save)
 

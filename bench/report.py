@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-# The project's targets (README, "Measured"): where the figure sits in results.json, the limit,
+# The project's targets (docs/measured.md): where the figure sits in results.json, the limit,
 # a label, and whether the limit itself passes ("no more than") or not ("under").
 TARGETS = [
     (("cold_start", "total", "median"), 300, "Lambda-true cold start, ms", False),

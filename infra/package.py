@@ -34,7 +34,7 @@ SKIPPED = ("__pycache__", ".pyc", "bin/")
 # (importlib.metadata reads it) and the licenses stay.
 PIP_RECORDS = ("RECORD", "INSTALLER", "REQUESTED", "WHEEL")
 # Python files that ship as source beside their bytecode, so tracebacks show their lines: the
-# app's own. Dependencies ship bytecode alone (README, "The Lambda package").
+# app's own. Dependencies ship bytecode alone (docs/lambda-package.md).
 APP_SOURCES = ("api/",)
 
 

@@ -26,7 +26,7 @@ SITE_FILES = {
     "/": ("index.html", "text/html"),
     "/app.css": ("app.css", "text/css"),
     "/app.js": ("app.js", "text/javascript"),
-    # The snippet owners paste into their own site (README, "Put the twin on your site").
+    # The snippet owners paste into their own site (README, "Put the twin on your own site").
     "/embed.js": ("embed.js", "text/javascript"),
     # The modules app.js imports (index.html preloads each).
     "/api.js": ("api.js", "text/javascript"),

@@ -1,4 +1,4 @@
-"""The README's cost tables: every row's arithmetic, the totals, and the prices they use."""
+"""The cost tables (docs/costs.md): every row's arithmetic, the totals, and the prices they use."""
 
 from __future__ import annotations
 
@@ -9,16 +9,14 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-TIMES, DIVIDED = "\u00d7", "\u00f7"  # how the README writes * and /
+COSTS = Path(__file__).resolve().parents[2] / "docs" / "costs.md"
+TIMES, DIVIDED = "\u00d7", "\u00f7"  # how the page writes * and /
 OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
              ast.Div: operator.truediv}
 
 
 def costs_section() -> str:
-    text = README.read_text()
-    start = text.index("### Costs")
-    return text[start:text.index("\n## ", start)]
+    return COSTS.read_text()
 
 
 def tables(section: str) -> list[list[list[str]]]:
@@ -36,7 +34,7 @@ def tables(section: str) -> list[list[list[str]]]:
 
 
 def evaluate(expression: str) -> float:
-    """Arithmetic as the README writes it: 1,000 separators, dollar signs, times and divided by."""
+    """Arithmetic as the page writes it: 1,000 separators, dollar signs, times and divided by."""
     text = expression.replace(TIMES, "*").replace(DIVIDED, "/").replace(",", "").replace("$", "")
     assert re.fullmatch(r"[\d.+*/() -]+", text), expression
 

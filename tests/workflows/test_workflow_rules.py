@@ -190,7 +190,8 @@ def step_output(script: str, stack_file: str, tmp_path: Path) -> str:
 
 
 def test_deploy_sets_up_the_python_of_the_stacks_lambda_runtime(workflows, tmp_path):
-    # The package builder compiles the function's bytecode with that version (README).
+    # The package builder compiles the function's bytecode with that version
+    # (docs/lambda-package.md).
     [job] = workflows["deploy.yml"]["jobs"].values()
     read = index_of(job, lambda s: s.get("id") == "runtime")
     setup = index_of(job, lambda s: uses(s, "actions/setup-python@"))
