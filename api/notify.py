@@ -21,12 +21,14 @@ from .inbox import (
     FOLDERS,
     Entry,
     Inbox,
+    claim_key,
     created,
     day_start,
     full_key,
     held_key,
     held_prefix,
     hour_prefix,
+    hourly_notice_keys,
     notice_key,
 )
 from .text import strip_controls
@@ -138,7 +140,8 @@ class Notifier:
 
         Raises InboxFull when the day's entries of this kind reached the cap (nothing is kept).
         """
-        self.check_room(entry)
+        if not self.inbox.has(claim_key(entry)):  # a retry of a kept entry is not a new one
+            self.check_room(entry)
         if self.persona:
             entry = {**entry, "persona": self.persona}
         if not self.inbox.record(entry):
@@ -227,10 +230,8 @@ class Notifier:
 
     def _claim_slot(self, entry: Entry) -> str | None:
         """One of the hour's free notice slots for the entry's kind, claimed; None when full."""
-        prefix = hour_prefix(entry)
-        taken = set(self.inbox.markers(prefix))
-        for n in range(NOTICES_PER_HOUR):
-            key = f"{prefix}{n}"
+        taken = set(self.inbox.markers(hour_prefix(entry)))
+        for key in hourly_notice_keys(entry, NOTICES_PER_HOUR):
             if key not in taken and self.inbox.claim(key):
                 return key
         return None

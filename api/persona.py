@@ -52,13 +52,14 @@ class Persona:
     # Passages of everything above and of notes/, indexed for retrieval (api/retrieval.py).
     index: Index = field(default_factory=lambda: Index.build([]), compare=False, repr=False)
 
+    # Stripped: the name is stamped on inbox entries and compared whole with facts.json's later.
     @property
     def name(self) -> str:
-        return str(self.facts["name"])
+        return str(self.facts["name"]).strip()
 
     @property
     def full_name(self) -> str:
-        return str(self.facts["full_name"])
+        return str(self.facts["full_name"]).strip()
 
     def profile(self) -> dict[str, Any]:
         """The public card: only facts listed in `public` beyond the names."""

@@ -51,9 +51,9 @@ def outputs(stack: str) -> dict:
     return _json_object(text, "the outputs")
 
 
-def config(stack: str) -> dict[str, str]:
-    """The stack's config values as strings (`aws:region`, `twin:modelId`, ...), no secrets."""
-    text = run_pulumi(stack, ["config", "--json"], "the config",
-                      "give --region and --model-id instead")
+def config(stack: str, instead: str = "give --region and --model-id instead") -> dict[str, str]:
+    """The stack's config values as strings (`aws:region`, `twin:modelId`, ...), no secrets;
+    `instead` says what to do when the Pulumi CLI cannot answer."""
+    text = run_pulumi(stack, ["config", "--json"], "the config", instead)
     return {key: str(entry.get("value", "")) for key, entry in _json_object(text, "config").items()
             if isinstance(entry, dict) and not entry.get("secret")}

@@ -187,6 +187,18 @@ def test_a_full_inbox_is_a_documented_503_for_the_contact_form(tmp_path, log_lin
         "inbox_full")
 
 
+def test_a_retry_of_a_kept_contact_is_not_refused_by_a_full_day(inbox):
+    # The visitor's first 201 was lost; they send the same form again after the day filled up.
+    owner = notifier(inbox, Mailbox(), daily_cap=1)
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    assert owner.record(contact("first@acme.example", at)) is True
+    assert owner.record(contact("first@acme.example", at)) is False  # kept already, no 503
+    from api.errors import InboxFull
+
+    with pytest.raises(InboxFull):
+        owner.record(contact("second@acme.example", at))
+
+
 def test_a_full_inbox_is_told_to_the_model_and_the_chat_goes_on(tmp_path, model):
     config = make_config(tmp_path, TWIN_INBOX_DAILY_CAP="1")
     client = create_app(config, model=model).test_client()

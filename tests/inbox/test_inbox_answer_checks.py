@@ -182,3 +182,21 @@ def test_the_default_persona_dir_is_the_pulumi_programs():
 
     [row] = [row for row in TABLE if row.key == "personaDir"]
     assert row.default == stack.PROJECT_DIR / sources.DEFAULT_PERSONA_DIR
+
+
+def test_a_name_written_with_spaces_around_it_is_still_the_same_persona(
+        tmp_path, example_persona, inbox_cli):
+    from api.app import create_app
+    from tests.support.app import make_config
+
+    renamed(example_persona, "  Ada Marlowe ")
+    config = make_config(tmp_path, TWIN_PERSONA=str(example_persona))
+    client = create_app(config).test_client()
+    asked = client.post("/api/chat", json={"message": "Do you keep bees?"})
+    assert asked.status_code == 200
+    [(_key, entry)] = list(FileInbox(config.memory_dir).entries("question"))
+    assert entry["persona"] == "Ada Marlowe"
+    code, _out, err = inbox_cli("--dir", str(config.memory_dir), "answer", entry["id"], "No.",
+                                "--yes", "--persona", str(example_persona))
+    assert code == 0 and "was asked of" not in err
+    assert (example_persona / "answers.md").read_text() == "## Do you keep bees?\n\nNo.\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -54,19 +53,13 @@ def stack_bucket(stack: str) -> str:
 def stack_persona_dir(stack: str) -> Path:
     """The folder the stack deploys (twin:personaDir, relative to the project, as the Pulumi
     program reads it), from `pulumi config --json --stack <stack>`."""
-    from twin.stack import PROJECT_DIR, StackError, run_pulumi
+    from twin.stack import PROJECT_DIR, StackError, config
 
     try:
-        output = run_pulumi(stack, ["config", "--json"], "twin:personaDir",
-                            "pass --persona DIR instead")
+        value = config(stack, "pass --persona DIR instead").get("twin:personaDir", "").strip()
     except StackError as error:
         raise CommandError(str(error)) from None
-    try:
-        value = json.loads(output).get("twin:personaDir", {}).get("value")
-    except (ValueError, AttributeError):
-        raise CommandError(f"pulumi printed no readable config for stack {stack!r}") from None
-    return PROJECT_DIR / (value.strip() if isinstance(value, str) and value.strip()
-                          else DEFAULT_PERSONA_DIR)
+    return PROJECT_DIR / (value or DEFAULT_PERSONA_DIR)
 
 
 @dataclass
