@@ -114,6 +114,11 @@ async function send(raw) {
     if (turn !== state.generation) return;
     const stick = nearBottom();
     const known = failure instanceof ApiFailure;
+    if (failure.code === "conversation_deleted") {
+      // Deleted in another tab, say, while under way: start afresh, keeping the words.
+      return newConversation("This conversation was deleted, so a new one started: send your"
+        + " message again.", input.value || text);
+    }
     if (known && failure.code === "invalid_session") {
       forgetSession();
       state.pending = null;
@@ -134,7 +139,7 @@ async function send(raw) {
   }
 }
 
-function newConversation(message = "Started a new conversation.") {
+function newConversation(message = "Started a new conversation.", draft = "") {
   state.generation += 1;
   state.inFlight?.abort();
   state.busy = false;
@@ -142,7 +147,7 @@ function newConversation(message = "Started a new conversation.") {
   forgetSession();
   log.replaceChildren();
   hideProblem();
-  input.value = "";
+  input.value = draft;
   sendButton.disabled = false;
   drawControls();
   setStatus(message);
