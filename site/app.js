@@ -262,6 +262,12 @@ if (!CSS.supports("field-sizing", "content")) {
   });
 }
 
+// Invisible controls and bidi overrides, which the API refuses, go as they are pasted.
+addEventListener("input", ({ target: box }) => {
+  const clean = box.value.replace(/[\0-\x08\v-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, "");
+  if (clean !== box.value) box.value = clean;
+});
+
 starterList.addEventListener("click", (event) => {
   const button = event.target.closest("button");
   if (button) send(button.textContent);
