@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from api.errors import ConversationLimit, ModelUnavailable
+from api.validation import _REFUSED
 from tests.support.pages import session_id, type_and_send
 
 pytestmark = pytest.mark.browser
@@ -340,3 +341,19 @@ def test_pasted_characters_the_api_refuses_are_removed_from_the_box(open_page, s
     page.keyboard.insert_text("a\tb\nc")
     expect(box).to_have_value("a\tb\nc")
     assert problems.console_errors == []
+
+
+def test_the_page_removes_exactly_what_the_api_refuses(open_page, server):
+    # Every character of the Basic Multilingual Plane (less lone surrogates, which no box holds),
+    # against the API's own rule: the page's copy of it must not drift.
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    page = open_page(server)
+    ready(page)
+    kept = page.locator("#message").evaluate(
+        "(box, text) => { box.value = text;"
+        " box.dispatchEvent(new Event('input', {bubbles: true})); return box.value; }", every)
+    shown = every.replace("\r", "\n")  # a text box makes CR a line feed, as the API does first
+    removed = {f"U+{ord(c):04X}" for c in set(shown) - set(kept)}
+    refused = {f"U+{ord(c):04X}" for c in shown if _REFUSED.match(c)}
+    assert removed == refused
+    assert len(kept) == len(shown) - len(refused)  # nothing else changed, nothing added
