@@ -114,6 +114,11 @@ async function send(raw) {
     if (turn !== state.generation) return;
     const stick = nearBottom();
     const known = failure instanceof ApiFailure;
+    if (failure.code === "conversation_deleted") {
+      // Deleted in another tab, say, while under way: start afresh, keeping the words.
+      return newConversation("This conversation was deleted, so a new one started: send your"
+        + " message again.", input.value || text);
+    }
     if (known && failure.code === "invalid_session") {
       forgetSession();
       state.pending = null;
@@ -134,7 +139,7 @@ async function send(raw) {
   }
 }
 
-function newConversation(message = "Started a new conversation.") {
+function newConversation(message = "Started a new conversation.", draft = "") {
   state.generation += 1;
   state.inFlight?.abort();
   state.busy = false;
@@ -142,7 +147,7 @@ function newConversation(message = "Started a new conversation.") {
   forgetSession();
   log.replaceChildren();
   hideProblem();
-  input.value = "";
+  input.value = draft;
   sendButton.disabled = false;
   drawControls();
   setStatus(message);
@@ -256,6 +261,12 @@ if (!CSS.supports("field-sizing", "content")) {
     input.style.height = `${input.scrollHeight + 2}px`;
   });
 }
+
+// Invisible controls and bidi overrides, which the API refuses, go as they are pasted.
+addEventListener("input", ({ target: box }) => {
+  const clean = box.value.replace(/[\0-\x08\v-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, "");
+  if (clean !== box.value) box.value = clean;
+});
 
 starterList.addEventListener("click", (event) => {
   const button = event.target.closest("button");

@@ -9,9 +9,11 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from api.config import Config
 from tests.support.pages import LONG_SUBTITLE, LocalServer, PageProblems, running, tiny_png
+from twin.server import create_local_app
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -92,15 +94,20 @@ def bare_persona_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def start_server(persona_dir: Path, tmp_path: Path) -> Iterator[Callable[..., LocalServer]]:
-    """Start a server with extra TWIN_* settings; each test gets its own memory folder."""
+    """Start a server with extra TWIN_* settings; each test gets its own memory folder.
+    `prepare`, when given, is called with the app before it serves (to hold a turn, say)."""
     with ExitStack() as stack:
 
-        def start(**env: str) -> LocalServer:
+        def start(prepare: Callable[[Flask], None] | None = None, **env: str) -> LocalServer:
             settings = {
                 "TWIN_PERSONA": str(persona_dir),
                 "TWIN_MEMORY_DIR": str(tmp_path / "memory"),
             }
-            return stack.enter_context(running(Config.from_env({**settings, **env})))
+            config = Config.from_env({**settings, **env})
+            app = create_local_app(config)
+            if prepare is not None:
+                prepare(app)
+            return stack.enter_context(running(config, app))
 
         yield start
 

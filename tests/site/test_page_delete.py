@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Route, expect
 
+from api.services import services
 from tests.support.pages import ask, refused_requests_only, session_id, type_and_send
 
 pytestmark = pytest.mark.browser
@@ -160,3 +163,76 @@ def test_the_notice_says_how_long_conversations_are_kept(open_page, start_server
         "An AI twin of Robin Quill, not the person: answers come from facts they wrote and can be "
         "wrong. Conversations are kept for 1 day, and you can delete yours."
     )
+
+
+class HeldTurns:
+    """The app's own model, made to wait before it answers a turn that has history, until the
+    test releases it: the turn is then under way on the server, past its read of the record."""
+
+    def __init__(self, app) -> None:
+        chat = services(app).chat
+        self.model, chat.model = chat.model, self
+        self.started = threading.Event()
+        self.go = threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    def reply(self, system, messages, tools=None):
+        if len(messages) > 1:
+            self.started.set()
+            self.go.wait(10)
+        return self.model.reply(system, messages, tools)
+
+
+def delete_in_another_tab(page: Page, server) -> None:
+    """The visitor opens the page again beside this one and deletes the conversation there."""
+    other = page.context.new_page()
+    other.goto("/")
+    delete_button(other).click()
+    with other.expect_response("**/api/conversation/*") as deleted:
+        other.get_by_role("button", name="Delete", exact=True).click()
+    assert deleted.value.status == 204
+    other.close()
+
+
+def delete_on_disk(page: Page, server) -> None:
+    """The record goes without this browser knowing (another device, or expiry)."""
+    record_path(server, session_id(page)).unlink()
+
+
+@pytest.mark.parametrize("delete", [delete_in_another_tab, delete_on_disk])
+def test_a_turn_whose_conversation_was_deleted_starts_afresh_and_keeps_the_text(
+        open_page, start_server, problems, delete):
+    turns: list[HeldTurns] = []
+    server = start_server(prepare=lambda app: turns.append(HeldTurns(app)))
+    page = open_page(server)
+    ask(page, "What does Robin work on?")
+    old_id = session_id(page)
+
+    with page.expect_response("**/api/chat") as answer:
+        type_and_send(page, "Where is Robin based?")
+        assert turns[0].started.wait(10)  # the server is answering it now
+        delete(page, server)
+        turns[0].go.set()
+    assert answer.value.status == 410
+
+    expect(page.locator("#status")).to_have_text(
+        "This conversation was deleted, so a new one started: send your message again.")
+    expect(page.locator("#log .message")).to_have_count(0)  # what was deleted is not shown
+    expect(page.locator("#message")).to_have_value("Where is Robin based?")
+    expect(page.locator("#message")).to_be_focused()
+    expect(page.locator("#problem")).to_be_hidden()
+    expect(delete_button(page)).to_be_hidden()
+    assert session_id(page) is None
+    assert not record_path(server, old_id).exists()  # the turn did not bring it back
+
+    with page.expect_request("**/api/chat") as sent:
+        page.locator("#message").press("Enter")
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+    new_id = sent.value.post_data_json["session_id"]
+    assert new_id != old_id and session_id(page) == new_id
+    assert [m["content"] for m in server.stored(new_id)["messages"]][:1] == [
+        "Where is Robin based?"]
+    assert not record_path(server, old_id).exists()
+    assert [m for m in problems.console_errors if "status of 410" not in m] == []

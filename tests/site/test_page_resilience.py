@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from api.errors import ConversationLimit, ModelUnavailable
+from api.validation import _REFUSED
 from tests.support.pages import session_id, type_and_send
 
 pytestmark = pytest.mark.browser
@@ -313,3 +314,46 @@ def test_a_reload_draws_the_conversation_after_the_profile_and_shows_its_end(ope
     # And the log ends at the last reply, whole, once the header has its final height.
     page.wait_for_function(AT_BOTTOM, timeout=3000)
     expect(replies.last).to_be_in_viewport(ratio=1)
+
+
+
+# A bidi override (it makes "deppihs" read as "shipped") and a C1 control (NEL), as a paste may
+# carry them: the API refuses both with 400, and a visitor cannot see either.
+PASTED = "When was it \u202edeppihs\u202c?\u0085 Thanks"
+
+
+def test_pasted_characters_the_api_refuses_are_removed_from_the_box(open_page, server, problems):
+    page = open_page(server)
+    ready(page)
+    box = page.locator("#message")
+    box.focus()
+    page.keyboard.insert_text(PASTED)  # an input event, as a paste makes
+    expect(box).to_have_value("When was it deppihs? Thanks")  # what it holds, now visible
+
+    with page.expect_response("**/api/chat") as answer:
+        box.press("Enter")
+    assert answer.value.status == 200
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+    expect(page.locator("#problem")).to_be_hidden()
+    [stored] = stored_conversations(server)
+    assert stored["messages"][0]["content"] == "When was it deppihs? Thanks"
+    # Tabs and line breaks are typed: they stay.
+    page.keyboard.insert_text("a\tb\nc")
+    expect(box).to_have_value("a\tb\nc")
+    assert problems.console_errors == []
+
+
+def test_the_page_removes_exactly_what_the_api_refuses(open_page, server):
+    # Every character of the Basic Multilingual Plane (less lone surrogates, which no box holds),
+    # against the API's own rule: the page's copy of it must not drift.
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    page = open_page(server)
+    ready(page)
+    kept = page.locator("#message").evaluate(
+        "(box, text) => { box.value = text;"
+        " box.dispatchEvent(new Event('input', {bubbles: true})); return box.value; }", every)
+    shown = every.replace("\r", "\n")  # a text box makes CR a line feed, as the API does first
+    removed = {f"U+{ord(c):04X}" for c in set(shown) - set(kept)}
+    refused = {f"U+{ord(c):04X}" for c in shown if _REFUSED.match(c)}
+    assert removed == refused
+    assert len(kept) == len(shown) - len(refused)  # nothing else changed, nothing added
