@@ -8,8 +8,11 @@ passages holding it.
 A passage must do more than score: it must also cover most of the question. Coverage is the share
 of the question's term weight (idf) that the passage holds, a word the persona never uses weighing
 the most. So "favourite football team" does not match a passage about remote teams: "team" is
-common and cheap, "favourite" and "football" are what the question is about. An owner's answer is
-held to more: the question it answers must itself be mostly covered by the visitor's words.
+common and cheap, "favourite" and "football" are what the question is about. When the question
+names something the persona names ("your stint at Brightlane"), its unknown words weigh less: the
+name is the subject. A question about pay is answered only by a passage that speaks of pay. An
+owner's answer is held to more: the question it answers must itself be mostly covered by the
+visitor's words.
 
 Hand-written rather than a library: the Lambda archive carries no numpy or search engine, and
 this is under two hundred lines, tested against scores worked out by hand.
@@ -34,6 +37,13 @@ WEIGHTS = (2.0, 1.0)  # title, body
 MIN_SCORE = 1.0  # below this a passage is noise, whatever it covers
 MIN_COVERAGE = 0.5  # share of the question's term weight a passage must hold
 MAX_EXACT_TERMS = 8  # up to this many known terms, candidates come from exact set arithmetic
+MAX_QUERY_TERMS = 16  # the weightiest terms of a message that are scored
+# A capitalised word after the first of a sentence: a name, when the index holds it.
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)(?<![.!?])\b[A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#]")
+# Pay: a question about it is answered only from a passage that speaks of pay, never from one
+# that merely shares its other words ("What does a Kubernetes administrator earn?").
+MUST_HOLD = frozenset(terms("earn earns earning salary salaries wage wages pay paid income "
+                            "compensation remuneration"))
 REFERENCE_TAG = "reference"  # passages travel to a model inside <reference> ... </reference>
 _TAG = re.compile(rf"<(\s*/?\s*){REFERENCE_TAG}", re.IGNORECASE)
 
@@ -115,6 +125,21 @@ class Index:
             self._decoded[term] = found
         return found
 
+    def weights(self, question: str) -> dict[str, float]:
+        """Each term of the question with its weight, its idf: a term no passage holds weighs
+        the most. But a question naming something the persona names (a capitalised word past
+        the first, such as an employer) gives its unheld words half the rarest held term's
+        weight: "your stint at Brightlane" is about Brightlane, while in "a boat licence" the
+        licence is the subject. Only the MAX_QUERY_TERMS weightiest terms count, so a long
+        message costs what a question does."""
+        rarest = math.log(1 + (len(self.passages) - 0.5) / 1.5)  # a term held by one passage
+        names = {t for word in _NAME.findall(question) for t in terms(word)
+                 if t in self.postings}
+        weight = {t: self.idf(t) if t in self.postings or not names else rarest / 2
+                  for t in set(terms(question))}
+        kept = sorted(weight, key=lambda t: (-weight[t], t))[:MAX_QUERY_TERMS]
+        return {t: weight[t] for t in kept}
+
     @staticmethod
     def _candidates(known: dict[str, dict[int, Any]], weight: dict[str, float],
                     need: float) -> set[int]:
@@ -136,12 +161,12 @@ class Index:
     def search(self, question: str, limit: int = 3,
                kinds: Iterable[str] = KINDS) -> list[Hit]:
         """Passages of `kinds` scoring MIN_SCORE or more that cover the question, best first."""
-        wanted = sorted(set(terms(question)))
-        weight = {t: self.idf(t) for t in wanted}
+        weight = self.weights(question)
         total = sum(weight.values())
         if not total:
             return []
-        known = {t: self._matches(t) for t in wanted if t in self.postings}
+        known = {t: self._matches(t) for t in weight if t in self.postings}
+        required = weight.keys() & MUST_HOLD
         candidates = self._candidates(known, weight, total * MIN_COVERAGE)
         allowed = set(kinds)
         hits: list[tuple[float, int, Hit]] = []
@@ -150,6 +175,8 @@ class Index:
             if passage.kind not in allowed:
                 continue
             held = [(t, known[t][i]) for t in known if i in known[t]]
+            if not required <= {t for t, _ in held}:
+                continue  # asks what someone earns; this passage says nothing of pay
             score = sum(weight[t] * saturation for t, (saturation, _) in held)
             if score < MIN_SCORE:
                 continue
