@@ -92,8 +92,20 @@ def test_a_visitor_cannot_open_or_close_the_reference_tag():
 
 @pytest.mark.parametrize(("model_id", "caches"), [
     ("us.amazon.nova-micro-v1:0", True), ("amazon.nova-pro-v1:0", True),
+    ("us.amazon.nova-premier-v1:0", True),
     ("eu.anthropic.claude-3-5-haiku-20241022-v1:0", True),
+    ("us.anthropic.claude-3-7-sonnet-20250219-v1:0", True),
+    ("arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+     "us.anthropic.claude-3-7-sonnet-20250219-v1:0", True),
     ("meta.llama3-1-8b-instruct-v1:0", False), ("mistral.mistral-large-2402-v1:0", False),
+    # Older Claude models have no prompt caching on Bedrock: a cachePoint gets the request
+    # refused. Before, every anthropic.claude-* id was sent one.
+    ("anthropic.claude-3-haiku-20240307-v1:0", False),
+    ("anthropic.claude-3-sonnet-20240229-v1:0", False),
+    ("us.anthropic.claude-3-opus-20240229-v1:0", False),
+    ("anthropic.claude-3-5-sonnet-20240620-v1:0", False),
+    ("us.anthropic.claude-3-5-sonnet-20241022-v2:0", False),
+    ("anthropic.claude-instant-v1", False), ("anthropic.claude-v2:1", False),
 ])
 def test_a_cache_point_only_for_models_with_prompt_caching(model_id, caches):
     assert supports_prompt_cache(model_id) is caches
