@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .notes import read_notes
+from .notes import read_notes, utf8_name
 from .passages import build_passages
 from .redact import published, redact
 from .retrieval import Index
@@ -163,8 +163,10 @@ def _extract(page: Any) -> str:
 
 
 def pdf_files(folder: Path) -> list[Path]:
-    """The PDFs in a persona folder, `.pdf` in any case, in name order."""
-    return sorted(p for p in folder.iterdir() if PDF_FILE.fullmatch(p.name) and p.is_file())
+    """The PDFs in a persona folder, `.pdf` in any case, in name order; one whose file name is
+    not UTF-8 is left out (`twin persona check` says so), as the compiled persona cannot name it."""
+    return sorted(p for p in folder.iterdir()
+                  if PDF_FILE.fullmatch(p.name) and utf8_name(p.name) and p.is_file())
 
 
 def parse_answers(text: str, source: Path) -> list[list[str]]:
