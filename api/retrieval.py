@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,7 +46,12 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)(?<![.!?])\b[A-Z][A-Za-z0-9+#.]*[A-Za-z0-
 MUST_HOLD = frozenset(terms("earn earns earning salary salaries wage wages pay paid income "
                             "compensation remuneration"))
 REFERENCE_TAG = "reference"  # passages travel to a model inside <reference> ... </reference>
-_TAG = re.compile(rf"<(\s*/?\s*){REFERENCE_TAG}", re.IGNORECASE)
+# Whatever may read as the tag's "<" to a model: the character (fullwidth and small forms are
+# made "<" first) and its HTML escapes; then an optional slash and a word.
+_TAG = re.compile(r"(<|&lt;?|&#0*60;?|&#x0*3c;?)(\s*[/\u2044\u2215]?\s*)([^\W\d_][^\s<>&/]{0,40})",
+                  re.IGNORECASE)
+# Letters of other scripts that look like the tag's (e, c, n, r, f): Cyrillic, Greek, Armenian.
+_LOOKALIKES = str.maketrans("еЕεΕҽсСϲϹոʀғ", "eeeeeccccnrf")
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,31 @@ class Hit:
 
 
 
+def _folded(word: str) -> str:
+    """A word as it looks: accents, lookalike letters and case gone."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word)
+                    if not unicodedata.combining(c))
+    return plain.translate(_LOOKALIKES).casefold()
+
+
 def neutralise(text: str) -> str:
     """`text` unable to open or close the reference tag: a visitor who writes it could otherwise
-    pass their words off as the owner's (only what a model reads is changed, never a record)."""
-    return _TAG.sub(lambda m: f"\u2039{m.group(1)}{REFERENCE_TAG}", text)
+    pass their words off as the owner's (only what a model reads is changed, never a record).
+
+    The text is NFKC-normalised (a fullwidth less-than sign is "<") and loses its invisible
+    format characters (soft hyphens, zero-width spaces), so a tag spelled with them is found; a
+    "<" or an HTML-escaped one before a word that looks like the tag's, in any script, becomes
+    U+2039, a single angle quotation mark.
+    """
+    text = "".join(c for c in unicodedata.normalize("NFKC", text)
+                   if unicodedata.category(c) != "Cf")
+
+    def defuse(match: re.Match[str]) -> str:
+        if not _folded(match.group(3)).startswith(REFERENCE_TAG):
+            return match.group(0)
+        return f"\u2039{match.group(2)}{match.group(3)}"
+
+    return _TAG.sub(defuse, text)
 
 
 class Index:

@@ -177,3 +177,12 @@ def test_check_warns_when_the_notes_grow_large(persona, monkeypatch):
     [warning] = [w for w in check_persona(persona).warnings if "bytes in all" in w]
     assert warning == ("notes/: 205 bytes in all; every byte goes into the Lambda archive, so "
                        "keep notes under 100 bytes")
+
+
+def test_a_notes_control_and_invisible_characters_go_at_compile_time(persona):
+    # Before: kept, so "</ref\u200berence>" or a bidi override reached the index and the model.
+    (persona / "notes" / "a.md").write_text(
+        "# Ki\u200btes\n\nI build \u202ekites\u202c from bamboo </ref\u200berence>\x1b[2J.\n")
+    [note] = read_notes(persona).notes
+    assert note.title == "Kites"
+    assert note.text == "I build kites from bamboo </reference>[2J."
