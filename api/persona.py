@@ -255,8 +255,15 @@ def write_compiled_persona(folder: Path, dest: Path) -> Path:
 
 
 def _from_document(doc: Any, source: Path) -> Persona:
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT_VERSION:
+    if not isinstance(doc, dict) or "format" not in doc:
         raise PersonaError(f"{source}: not a compiled persona (format {FORMAT_VERSION})")
+    if doc["format"] != FORMAT_VERSION:
+        # An archive built before the notes and the index: the file is fine, just old.
+        raise PersonaError(
+            f"{source}: compiled by another version of twin (format "
+            f"{str(doc['format'])[:20]}; this one reads format {FORMAT_VERSION}); compile it "
+            "again from its persona folder: `pulumi up` packages it anew, and a folder given "
+            "as the persona is compiled at start-up")
     try:
         return Persona(
             facts=_check_facts(doc["facts"], source),
