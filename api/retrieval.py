@@ -37,8 +37,10 @@ B = 0.75  # how much a long field is discounted
 WEIGHTS = (2.0, 1.0)  # title, body
 MIN_SCORE = 1.0  # below this a passage is noise, whatever it covers
 MIN_COVERAGE = 0.5  # share of the question's term weight a passage must hold
-MAX_EXACT_TERMS = 8  # up to this many known terms, candidates come from exact set arithmetic
-MAX_QUERY_TERMS = 16  # the weightiest terms of a message that are scored
+# Only a message's weightiest terms are scored, so its candidates always come from exact set
+# arithmetic (at most 255 groups): a 2,000-character message of common words took 270 ms with
+# 2 MB of notes when every passage holding any of its words was scored, 2 ms with eight terms.
+MAX_QUERY_TERMS = 8
 # A capitalised word after the first of a sentence: a name, when the index holds it.
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)(?<![.!?])\b[A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#]")
 # Pay: a question about it is answered only from a passage that speaks of pay, never from one
@@ -173,8 +175,6 @@ class Index:
         """The passages that hold terms weighing `need` or more: only those can cover the
         question, so only those are scored. Set intersections do the work, not Python loops."""
         need -= 1e-9  # a passage at exactly the limit counts
-        if len(known) > MAX_EXACT_TERMS:  # a long question: any passage with one of its terms
-            return set().union(*(matches.keys() for matches in known.values()))
         found: set[int] = set()
         for size in range(1, len(known) + 1):
             for group in combinations(known, size):
