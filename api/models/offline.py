@@ -44,7 +44,7 @@ CLOSE_SCORE = 0.8
 def is_greeting(message: str) -> bool:
     """Whether the message is a greeting and nothing more: every word of it a greeting or a
     stop-word ("Hi there!", "Good morning"), at least one a greeting."""
-    said = WORD.findall(message.lower())
+    said = [w for w in WORD.findall(message.lower()) if len(w) > 1]  # not the s of "it's"
     return bool(set(said) & GREETINGS) and all(
         w in GREETINGS or w in STOPWORDS or w in COURTESY for w in said)
 

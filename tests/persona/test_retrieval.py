@@ -216,7 +216,7 @@ def test_a_question_of_stop_words_is_unknown_and_recorded(offline):
                             {"question": "Can you tell me more about it?"})]
 
 
-@pytest.mark.parametrize("greeting", ["Hi!", "Hello there", "Good morning"])
+@pytest.mark.parametrize("greeting", ["Hi!", "Hello there", "Good morning", "Hey, it's me"])
 def test_a_greeting_is_greeted_and_not_recorded(offline, greeting):
     tools = Recorder()
     reply = offline.reply("", [{"role": "user", "content": greeting}], tools)
