@@ -137,8 +137,10 @@ def test_a_cache_point_only_for_models_with_prompt_caching(model_id, caches):
     assert supports_prompt_cache(model_id) is caches
 
 
-def test_no_cache_point_for_other_models(tmp_path):
-    app, client, sent = app_with(tmp_path, EXAMPLE_PERSONA, "us.meta.llama3-1-8b-instruct-v1:0")
+@pytest.mark.parametrize("model_id", ["us.meta.llama3-1-8b-instruct-v1:0",
+                                      "us.anthropic.claude-3-haiku-20240307-v1:0"])
+def test_no_cache_point_for_other_models(tmp_path, model_id):
+    app, client, sent = app_with(tmp_path, EXAMPLE_PERSONA, model_id)
     with Stubber(client) as stubber:
         expect(stubber, converse_response("Lisbon."))
         app.test_client().post("/api/chat", json={"message": "Where are you based?"})
