@@ -2,8 +2,9 @@
 
 A note is a Markdown or plain-text file. Its first `# ` heading is its title and an optional
 line `Source: https://...` names the page it came from. A note that cannot be used (not UTF-8,
-binary, empty) is skipped and a huge one is cut: the persona still compiles, and `twin persona
-check` names the file and says what was done (docs/architecture.md, "Knowledge").
+binary, empty, a file name that is not UTF-8) is skipped and a huge one is cut: the persona
+still compiles, and `twin persona check` names the file and says what was done
+(docs/architecture.md, "Knowledge").
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .text import strip_controls
 
 NOTES_DIR = "notes"
 SUFFIXES = (".md", ".txt")
@@ -31,10 +34,22 @@ class Note:
     text: str
 
 
+def utf8_name(name: str) -> bool:
+    """Whether a file name is valid UTF-8. A name that is not arrives with surrogate escapes
+    (b"caf\\xe9.md" is "caf\\udce9.md"), which no UTF-8 file, such as the compiled persona,
+    can hold."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass
 class NotesFolder:
     """What reading notes/ found: the notes, and what was done about each file it could not use."""
 
+    folder_problem: str | None = None  # notes/ itself could not be read, or is not a folder
     notes: list[Note] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, what was done)
     sizes: dict[str, int] = field(default_factory=dict)  # file name -> bytes on disk
@@ -86,10 +101,22 @@ def read_notes(persona_folder: Path) -> NotesFolder:
     """Every note in `persona_folder/notes`, in name order; never raises for a bad note."""
     found = NotesFolder()
     folder = Path(persona_folder) / NOTES_DIR
+    if folder.exists() and not folder.is_dir():
+        found.folder_problem = "a file, not a folder: no notes were read (notes go in a folder)"
+        return found
     if not folder.is_dir():
         return found
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        found.folder_problem = f"cannot be read ({exc.strerror}): no notes were read"
+        return found
+    for path in paths:
         if path.name.startswith(".") or not path.is_file():
+            continue
+        if not utf8_name(path.name):
+            found.problems.append((path.name, "its file name is not valid UTF-8: skipped "
+                                              "(rename it)"))
             continue
         if path.suffix.lower() not in SUFFIXES:
             found.problems.append((path.name, "not a .md or .txt file: skipped"))
@@ -105,7 +132,9 @@ def read_notes(persona_folder: Path) -> NotesFolder:
             found.problems.append((path.name, problem))
         if text is None:
             continue
-        note, header_problems = parse_note(path.name, text)
+        # Control characters, bidi marks and zero-width characters go before anything reads
+        # the note: they could hide words from the owner, or split a tag a model reads.
+        note, header_problems = parse_note(path.name, strip_controls(text))
         found.problems += [(path.name, p) for p in header_problems]
         if not note.text:
             found.problems.append((path.name, "no text under its title: skipped"))

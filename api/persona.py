@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .notes import read_notes
+from .notes import read_notes, utf8_name
 from .passages import build_passages
 from .redact import published, redact
 from .retrieval import Index
@@ -164,8 +164,10 @@ def _extract(page: Any) -> str:
 
 
 def pdf_files(folder: Path) -> list[Path]:
-    """The PDFs in a persona folder, `.pdf` in any case, in name order."""
-    return sorted(p for p in folder.iterdir() if PDF_FILE.fullmatch(p.name) and p.is_file())
+    """The PDFs in a persona folder, `.pdf` in any case, in name order; one whose file name is
+    not UTF-8 is left out (`twin persona check` says so), as the compiled persona cannot name it."""
+    return sorted(p for p in folder.iterdir()
+                  if PDF_FILE.fullmatch(p.name) and utf8_name(p.name) and p.is_file())
 
 
 def parse_answers(text: str, source: Path) -> list[list[str]]:
@@ -254,8 +256,15 @@ def write_compiled_persona(folder: Path, dest: Path) -> Path:
 
 
 def _from_document(doc: Any, source: Path) -> Persona:
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT_VERSION:
+    if not isinstance(doc, dict) or "format" not in doc:
         raise PersonaError(f"{source}: not a compiled persona (format {FORMAT_VERSION})")
+    if doc["format"] != FORMAT_VERSION:
+        # An archive built before the notes and the index: the file is fine, just old.
+        raise PersonaError(
+            f"{source}: compiled by another version of twin (format "
+            f"{str(doc['format'])[:20]}; this one reads format {FORMAT_VERSION}); compile it "
+            "again from its persona folder: `pulumi up` packages it anew, and a folder given "
+            "as the persona is compiled at start-up")
     try:
         return Persona(
             facts=_check_facts(doc["facts"], source),

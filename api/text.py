@@ -17,13 +17,15 @@ WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
 _STOPWORD_TEXT = """
     a about after all also am an and any are as at be been but by can could did do does
     doing for from had has have how i if in into is it its just like me might more most my
+    describe explain
     no not of on or our out please so some such tell than that the their them then there
     these they this those to up us very was we were what when where which who whom why will
     with would you your yours yourself hi hello hey thanks thank ok okay know give share
-    hold big many much lot lots kind sort type thing things something anything ever really
-    usually often use uses used using get got make made want think say see go way anyone
-    someone anybody somebody
+    hold big many much lot lots sort type thing things something anything ever really
+    usually often want think say see way anyone someone anybody somebody
 """
+# Not stop-words, though common: "go", "make", "kind" and "use" name languages and tools ("Do you
+# know Go?"), and a word left out here can never be found.
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 # The domain of an address: labels of letters, digits and inner hyphens, then a top-level name,
@@ -81,12 +83,23 @@ def words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.lower().replace("'s ", " ")) if w not in STOPWORDS]
 
 
+# Derivational endings, longest first, each with what replaces it; a word keeps at least
+# MIN_ROOT letters. Only endings that mark the same idea go ("certification" and "certify",
+# "manager" and "manage"), never a fixed prefix cut: that made "experiment" and "experience",
+# "internship" and "international", "interview" and "interval" one term.
+_ENDINGS = (("ifications", "ify"), ("ification", "ify"), ("ificates", "ify"),
+            ("ificate", "ify"), ("ations", "ate"), ("ation", "ate"), ("ers", ""), ("er", ""))
+MIN_ROOT = 4
+
+
 @lru_cache(maxsize=65_536)  # compiling a large notes folder stems the same words again and again
 def stem(word: str) -> str:
-    """Crude but predictable: common inflections go, then the first six letters stay.
+    """Crude but predictable: common inflections and a few derivational endings go.
 
     "team" and "teams", "speak" and "speaking", "start" and "started", "company" and
-    "companies" become one term; "certified" and "certifications" both become "certif".
+    "companies", "manage", "managed" and "manager" become one term; "certified" and
+    "certifications" both become "certify". Nothing else is cut, so words that only begin alike
+    stay apart.
     """
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
@@ -99,10 +112,16 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(root) >= 3 and any(c in "aeiouy" for c in root):
             # "running" -> "run", "planned" -> "plan": a doubled last consonant goes too.
             word = root[:-1] if len(root) > 3 and root[-1] == root[-2] not in "aeiouls" else root
+            if word.endswith("i"):  # "certified" -> "certifi" -> "certify"
+                word = word[:-1] + "y"
+            break
+    for ending, replacement in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_ROOT + (ending[0] == "e"):
+            word = word[: -len(ending)] + replacement
             break
     if len(word) > 3 and word.endswith("e"):  # "base" and "based", "close" and "closed"
         word = word[:-1]
-    return word[:6]
+    return word
 
 
 def terms(text: str) -> list[str]:

@@ -20,8 +20,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from api.config import Config
 from api.models import Reply
-from api.persona import load_persona, write_compiled_persona
+from api.persona import Persona, load_persona, write_compiled_persona
 from api.prompt import reference_block, reference_hits
 from api.text import WORD
 from bench.report import percentiles
@@ -31,6 +32,7 @@ from infra.settings import PROJECT_DIR
 EXAMPLE = PROJECT_DIR / "personas" / "example"
 NOTES_BYTES = 2_000_000
 NOTE_BYTES = 10_000  # 200 notes of about 10 KB each
+MAX_MESSAGE_CHARS = Config().max_message_chars  # the longest message the API accepts
 
 
 class SameReply:
@@ -86,20 +88,46 @@ def big_persona(scratch: Path) -> Path:
     return folder
 
 
+def unseen_questions(count: int, seed: int = 7) -> list[str]:
+    """`count` questions none asked before, from the vocabulary's words (common and rare)."""
+    rng = random.Random(seed)  # noqa: S311 - repeatable on purpose
+    words = vocabulary()
+    return [f"What about {' '.join(rng.sample(words, rng.randint(2, 5)))}, {number}?"
+            for number in range(count)]
+
+
+def longest_message(variant: int, chars: int = MAX_MESSAGE_CHARS) -> str:
+    """A message of `chars` characters of the notes' commonest words, each variant new."""
+    words = vocabulary()[variant:variant + 400]
+    return " ".join(words * (chars // len(" ".join(words)) + 1))[:chars]
+
+
+def _timed(persona: Persona, message: str) -> float:
+    started = time.perf_counter()
+    reference_block(reference_hits(persona, message))
+    return (time.perf_counter() - started) * 1000
+
+
 def retrieval_per_turn(persona_dir: Path, turns: int = 400) -> dict[str, Any]:
-    """Time to find and format the passages for one visitor message, warm (after a first pass)."""
+    """Time to find and format the passages for one visitor message in a warm process.
+
+    The headline figures are questions asked for the first time (their terms' postings may
+    still need decoding); `repeated` is the same ten questions again, all cached; and
+    `longest_message` a message of the longest length the API accepts, of common words, each
+    one new.
+    """
     persona = load_persona(persona_dir)
     gc.collect()
     gc.freeze()  # as the Lambda entry does once the app is built (api/lambda_handler.py)
     for question in QUESTIONS:
-        reference_block(reference_hits(persona, question))  # warm
-    samples = []
-    for turn in range(turns):
-        started = time.perf_counter()
-        reference_block(reference_hits(persona, QUESTIONS[turn % len(QUESTIONS)]))
-        samples.append((time.perf_counter() - started) * 1000)
+        _timed(persona, question)  # the process is warm: imports done, first decodes done
+    unseen = [_timed(persona, question) for question in unseen_questions(turns)]
+    repeated = [_timed(persona, QUESTIONS[turn % len(QUESTIONS)]) for turn in range(turns)]
+    longest = [_timed(persona, longest_message(n)) for n in range(max(turns // 20, 5))]
     gc.unfreeze()
-    return {**percentiles(samples), "passages": len(persona.index.passages)}
+    return {**percentiles(unseen), "passages": len(persona.index.passages),
+            "repeated": percentiles(repeated),
+            "longest_message": {"chars": MAX_MESSAGE_CHARS, **percentiles(longest)}}
 
 
 _BUILD = """

@@ -101,8 +101,12 @@ def table(results: dict) -> str:
         archive, prompt = knowledge["archive"], knowledge["prompt_turn_10"]
         lines += [f"knowledge: {archive['notes_bytes']:,} bytes of generated notes, "
                   f"{retrieval['passages']:,} passages",
-                  _row("retrieval p50 / p95", f"{retrieval['p50']} / {retrieval['p95']}",
+                  _row("retrieval p50 / p95, new questions",
+                       f"{retrieval['p50']} / {retrieval['p95']}",
                        f"ms over {retrieval['turns']} turns"),
+                  _row("retrieval p95, repeated / longest message",
+                       f"{retrieval['repeated']['p95']} / "
+                       f"{retrieval['longest_message']['p95']}", "ms"),
                   _row("compile (start-up, package)", knowledge["compile_ms"], "ms"),
                   _row("app build with / without", f"{build['with_notes']} / "
                        f"{build['without']}", "ms"),

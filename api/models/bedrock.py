@@ -42,11 +42,14 @@ _UNAVAILABLE = {
     "RequestTimeout",
 }
 _THINKING = re.compile(r"<thinking>.*?(</thinking>|$)", re.DOTALL | re.IGNORECASE)
-# Model families whose Converse requests may carry a cachePoint: Amazon Nova and Anthropic Claude
-# (Bedrock's prompt caching). A prompt shorter than a model's minimum for a checkpoint is simply
-# not cached. Any other model is sent no cachePoint, which it might refuse.
-_CACHING = re.compile(r"(^|[.:/])(amazon\.nova|anthropic\.claude)-", re.IGNORECASE)
-
+# Models whose Converse requests may carry a cachePoint: those AWS lists as generally available
+# for prompt caching (https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html):
+# Amazon Nova Micro, Lite, Pro and Premier, Claude 3.7 Sonnet and Claude 3.5 Haiku. Older Claude
+# models (Instant, 2, 3 Haiku/Sonnet/Opus, 3.5 Sonnet v1 and v2) refuse a request with one, and
+# a model missing here is only sent no cachePoint, so a new family is added once that page
+# lists it. A prompt shorter than a model's minimum for a checkpoint is simply not cached.
+_CACHING = re.compile(r"(^|[.:/])(amazon\.nova-(micro|lite|pro|premier)-v"
+                      r"|anthropic\.claude-(3-7-sonnet|3-5-haiku)-)", re.IGNORECASE)
 
 
 def tool_config(specs: tuple[ToolSpec, ...]) -> dict[str, Any]:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 
+from ..passages import Passage
 from ..persona import Persona
-from ..text import EMAIL_IN_TEXT, WORD, terms
+from ..text import EMAIL_IN_TEXT, STOPWORDS, WORD
 from . import Reply, Tools
 
 UNKNOWN = (
     "I'm running in offline mode and answer only from my notes, and they don't cover that, "
     "so I don't know."
 )
-GREETINGS = frozenset({"hi", "hello", "hey", "morning", "afternoon", "evening"})
+GREETINGS = frozenset({"hi", "hello", "hey", "morning", "afternoon", "evening", "hiya", "howdy"})
+COURTESY = frozenset({"good", "there", "all", "everyone", "folks", "twin"})  # "Good morning all"
 # A visitor who wants to work with the person, or to be contacted: it offers a way to get in touch.
 INTEREST = re.compile(
     r"\b(hire|hiring|recruit\w*|opportunit\w+|job offer|open to|work with|work together|"
@@ -37,6 +39,22 @@ INJECTION = re.compile(
 MAX_PASSAGES = 2  # an answer quotes at most this many passages
 # A second passage is quoted only when it scores nearly as well and covers the question as fully.
 CLOSE_SCORE = 0.8
+
+
+def is_greeting(message: str) -> bool:
+    """Whether the message is a greeting and nothing more: every word of it a greeting or a
+    stop-word ("Hi there!", "Good morning"), at least one a greeting."""
+    said = [w for w in WORD.findall(message.lower()) if len(w) > 1]  # not the s of "it's"
+    return bool(set(said) & GREETINGS) and all(
+        w in GREETINGS or w in STOPWORDS or w in COURTESY for w in said)
+
+
+def _quoted(passage: Passage) -> str:
+    """A passage as the reply quotes it: a note's passage after its title, so a role note that is
+    only dates and a link still says which role and where ("Senior Engineer at N26: ...")."""
+    if passage.kind != "note" or not passage.title or passage.text.startswith(passage.title):
+        return passage.text
+    return f"{passage.title}: {passage.text}"
 
 
 class OfflineModel:
@@ -106,13 +124,15 @@ class OfflineModel:
         best = [hit.passage for hit in hits if hit.score >= hits[0].score * CLOSE_SCORE
                 and hit.coverage >= hits[0].coverage]
         if not best:
-            if not terms(question) or set(WORD.findall(lowered)) & GREETINGS:
+            if is_greeting(question):
                 return (
                     f"Hi! I'm {name}'s AI twin, running in offline mode. Ask me about "
                     f"{name}'s work, skills or background."
                 )
+            # A question of stop-words alone ("Can you tell me more about it?") is still a
+            # question: it is unknown, and recorded, like any other the notes do not answer.
             return UNKNOWN + " Try asking about my work, skills or background."
-        answer = " ".join(passage.text for passage in best)
+        answer = " ".join(_quoted(passage) for passage in best)
         # The page renders https links; a passage from a note with a Source: line cites it.
         sources = list(dict.fromkeys(p.source for p in best if p.source))
         cited = "".join(f" Source: {source}" for source in sources)

@@ -136,8 +136,10 @@ def test_an_offline_run_reports_every_case_and_category(tmp_path, capsys):
         in_category = [r for r in report["cases"] if r["category"] == name]
         assert totals["passed"] == sum(r["passed"] for r in in_category)
         assert totals["pass_rate"] == round(totals["passed"] / totals["total"], 3)
-    printed = capsys.readouterr().out
+    printed, logged = capsys.readouterr()
     assert all(f"| {name} |" in printed for name in categories)
+    # The table comes first: no "owner notice held back" warning (nor any other) before it.
+    assert printed.startswith("Eval of the twin") and "held back" not in printed + logged
     assert main(["--summary", str(output)]) == 0
     assert capsys.readouterr().out.strip() == summary(report)
 
@@ -210,9 +212,13 @@ def test_the_owner_answers_of_the_cases_go_into_a_copy_of_the_persona(tmp_path):
 def test_recall_counts_a_labelled_passage_in_the_top_three(tmp_path):
     folder = persona_for(CASES, tmp_path)
     cases = {"cases": [
-        {"id": "found", "question": "Which editor do you use?", "passage": "notes/tools-i-like.md"},
-        {"id": "wrong", "question": "Which editor do you use?", "passage": "summary.md"},
+        {"id": "found", "question": "Which editor do you use?",
+         "passage": ["notes/tools-i-like.md", "Neovim"]},
+        {"id": "wrong", "question": "Which editor do you use?", "passage": ["summary.md", "I"]},
+        # The right file, but not the passage that answers: a file alone is not enough.
+        {"id": "other-passage", "question": "Which editor do you use?",
+         "passage": ["notes/tools-i-like.md", "For infrastructure as code"]},
         {"id": "unlabelled", "question": "Where are you based?"},
     ]}
-    assert recall(folder, cases) == {"labelled": 2, "found": 1, "at": 3, "recall": 0.5,
-                                     "missed": ["wrong"]}
+    assert recall(folder, cases) == {"labelled": 3, "found": 1, "at": 3, "recall": 0.333,
+                                     "missed": ["wrong", "other-passage"]}

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import shutil
 
+from api.config import Config
 from api.persona import write_compiled_persona
-from bench.knowledge import generate_notes, growth, retrieval_per_turn
+from bench.knowledge import (
+    generate_notes,
+    growth,
+    longest_message,
+    retrieval_per_turn,
+    unseen_questions,
+)
 from bench.report import check_targets, median_of, percentiles
+from bench.warm import QUESTIONS
 from tests.support.app import EXAMPLE_PERSONA
 
 
@@ -71,7 +79,15 @@ def test_generated_notes_are_repeatable_and_measured_as_make_bench_does(tmp_path
     folder = tmp_path / "persona"
     shutil.copytree(EXAMPLE_PERSONA, folder)
     shutil.copytree(tmp_path / "a" / "notes", folder / "notes", dirs_exist_ok=True)
-    assert retrieval_per_turn(folder, turns=20)["turns"] == 20
+    timed = retrieval_per_turn(folder, turns=20)
+    # New questions, the repeated ten, and messages of the longest length the API accepts.
+    assert timed["turns"] == timed["repeated"]["turns"] == 20
+    assert timed["longest_message"]["chars"] == Config().max_message_chars == 2000
+    assert timed["longest_message"]["turns"] == 5
+    questions = unseen_questions(20)
+    assert len(set(questions)) == 20 and not set(questions) & set(QUESTIONS)
+    assert len({longest_message(n) for n in range(5)}) == 5
+    assert all(len(longest_message(n)) == 2000 for n in range(5))
     plain = write_compiled_persona(EXAMPLE_PERSONA, tmp_path / "plain.json")
     big = write_compiled_persona(folder, tmp_path / "big.json")
     grown = growth(plain, big, tmp_path / "a" / "notes")

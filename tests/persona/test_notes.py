@@ -3,16 +3,19 @@ package, and what `twin persona check` says about them."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from api.app import create_app
-from api.notes import MAX_NOTE_BYTES, parse_note, read_notes
+from api.notes import MAX_NOTE_BYTES, parse_note, read_notes, utf8_name
 from api.passages import MAX_PASSAGE_CHARS, note_passages
 from api.persona import load_persona, write_compiled_persona
 from tests.support.app import EXAMPLE_PERSONA, make_config
 from twin.cli import main
+from twin.persona import notes_check
 from twin.persona.check import check_persona, require_valid_persona
 
 
@@ -119,3 +122,67 @@ def test_a_note_name_with_terminal_controls_is_printed_escaped(persona):
     printed = "\n".join([*(name for name, _, _ in report.files), *report.warnings])
     assert "notes/evil\\u202egnp.md" in printed and "notes/bell\\x07.md" in printed
     assert all(line.isprintable() for line in printed.splitlines())
+
+
+def test_a_note_or_pdf_whose_name_is_not_utf8_is_skipped_and_named(persona, tmp_path, capsys):
+    # Before: the compiled persona could not be written (UnicodeEncodeError) and check said
+    # nothing. Such names arrive with surrogate escapes: b"caf\xe9.md" is "caf\udce9.md".
+    notes = os.fsencode(persona / "notes")
+    with open(os.path.join(notes, b"caf\xe9.md"), "wb") as file:
+        file.write(b"# Cafe\n\nI like coffee.\n")
+    with open(os.path.join(os.fsencode(persona), b"cv\xe9.pdf"), "wb") as file:
+        file.write((persona / "resume.pdf").read_bytes())
+    assert not utf8_name("caf\udce9.md") and utf8_name("café.md")
+    compiled = write_compiled_persona(persona, tmp_path / "persona.json")
+    persona_read = load_persona(compiled)
+    assert "cv\udce9.pdf" not in dict(persona_read.documents)
+    assert not persona_read.index.search("coffee")
+    assert main(["persona", "check", str(persona)]) == 0
+    out = capsys.readouterr().out
+    assert ("warning  notes/caf\\udce9.md: its file name is not valid UTF-8: skipped "
+            "(rename it)") in out
+    assert ("warning  cv\\udce9.pdf: its file name is not valid UTF-8, so the PDF is not "
+            "read; rename it") in out
+    assert all(line.isprintable() for line in out.splitlines())
+
+
+def test_a_notes_folder_that_cannot_be_read_is_a_stated_problem(persona, monkeypatch, tmp_path):
+    unreadable = persona / "notes"
+    real_iterdir = Path.iterdir
+
+    def iterdir(path):
+        if path == unreadable:
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(path)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    found = read_notes(persona)
+    assert found.folder_problem == "cannot be read (Permission denied): no notes were read"
+    write_compiled_persona(persona, tmp_path / "persona.json")  # packaging goes on
+    assert "notes: cannot be read (Permission denied): no notes were read" in (
+        check_persona(persona).warnings)
+
+
+def test_a_notes_file_instead_of_a_folder_is_warned_about(persona):
+    shutil.rmtree(persona / "notes")
+    (persona / "notes").write_text("# Not a folder\n\nText.\n")
+    assert ("notes: a file, not a folder: no notes were read (notes go in a folder)"
+            in check_persona(persona).warnings)
+
+
+def test_check_warns_when_the_notes_grow_large(persona, monkeypatch):
+    (persona / "notes" / "a.md").write_text("# A\n\n" + "word " * 40)
+    assert not [w for w in check_persona(persona).warnings if "bytes in all" in w]
+    monkeypatch.setattr(notes_check, "LARGE_NOTES_BYTES", 100)
+    [warning] = [w for w in check_persona(persona).warnings if "bytes in all" in w]
+    assert warning == ("notes/: 205 bytes in all; every byte goes into the Lambda archive, so "
+                       "keep notes under 100 bytes")
+
+
+def test_a_notes_control_and_invisible_characters_go_at_compile_time(persona):
+    # Before: kept, so "</ref\u200berence>" or a bidi override reached the index and the model.
+    (persona / "notes" / "a.md").write_text(
+        "# Ki\u200btes\n\nI build \u202ekites\u202c from bamboo </ref\u200berence>\x1b[2J.\n")
+    [note] = read_notes(persona).notes
+    assert note.title == "Kites"
+    assert note.text == "I build kites from bamboo </reference>[2J."

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from api.notes import utf8_name
 from api.persona import (
     ANSWERS_FILE,
     AVATAR_NAMES,
@@ -19,7 +20,7 @@ from api.prompt import build_system_prompt
 from api.redact import redactions
 
 from .advice import persona_warnings
-from .notes_check import notes_rows
+from .notes_check import notes_rows, shown
 
 CHARS_PER_TOKEN = 4  # a rough average for English text; the model's own count differs a little
 PROMPT_BUDGET_TOKENS = 8_000  # every turn pays for the whole prompt: beyond this, trim it
@@ -73,6 +74,8 @@ def _file_note(path: Path, persona: Persona | None) -> str:
     pdf = PDF_FILE.fullmatch(name) is not None
     if name not in READ and not pdf:
         return "not read (not part of a persona)"
+    if pdf and not utf8_name(name):
+        return "not read: its file name is not valid UTF-8 (rename it)"
     if persona is None:
         return ""
     if pdf:
@@ -122,13 +125,16 @@ def check_persona(path: Path, budget: int = PROMPT_BUDGET_TOKENS,
     except PersonaError as exc:
         persona = None
         report.errors.append(str(exc))
-    report.files = [(p.name, p.stat().st_size,
+    report.files = [(shown(p.name), p.stat().st_size,
                      _file_note(p, persona) if path.is_dir() else "a compiled persona")
                     for p in _listing(path)]
     notes_warnings: list[str] = []
     if path.is_dir():  # a note that cannot be used is skipped at start-up: say which and why
         rows, notes_warnings = notes_rows(path, persona)
         report.files += rows
+        notes_warnings += [f"{shown(p.name)}: its file name is not valid UTF-8, so the PDF is "
+                           "not read; rename it" for p in _listing(path)
+                           if PDF_FILE.fullmatch(p.name) and not utf8_name(p.name)]
     if persona is None:
         report.warnings = notes_warnings
         return report

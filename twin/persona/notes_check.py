@@ -8,6 +8,8 @@ from pathlib import Path
 from api.notes import NOTES_DIR, read_notes
 from api.persona import Persona
 
+# Past this, notes are more than a person's writing and weigh on the archive and its upload.
+LARGE_NOTES_BYTES = 5_000_000
 # Strings that look like credentials: the twin quotes notes to anyone who asks.
 SECRETS = (
     ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
@@ -42,6 +44,12 @@ def notes_rows(folder: Path, persona: Persona | None) -> tuple[list[tuple[str, i
     passages: dict[str, int] = {}
     for passage in persona.index.passages if persona else ():
         passages[passage.origin] = passages.get(passage.origin, 0) + 1
+    if notes.folder_problem:
+        warnings.append(f"{NOTES_DIR}: {notes.folder_problem}")
+    total = sum(notes.sizes.values())
+    if total > LARGE_NOTES_BYTES:
+        warnings.append(f"{NOTES_DIR}/: {total:,} bytes in all; every byte goes into the Lambda "
+                        f"archive, so keep notes under {LARGE_NOTES_BYTES:,} bytes")
     problems: dict[str, list[str]] = {}
     for name, problem in notes.problems:
         problems.setdefault(name, []).append(problem)
