@@ -63,17 +63,19 @@ def same_address(a: str, b: str) -> bool:
 _LINE_BREAK = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # Everything else that moves the cursor, changes colours, reorders text or hides in it: the other
 # C0 controls (tab and newline stay), DEL, the C1 controls, bidi embeddings, overrides and
-# isolates, zero-width spaces and joiners, the LTR/RTL marks, the word joiner and the BOM.
+# isolates, the zero-width space, the LTR/RTL marks, the word joiner and the BOM. The zero-width
+# joiner and non-joiner (U+200D, U+200C) stay: emoji sequences and the spelling of Persian and
+# Indic scripts need them, and they move nothing on a screen.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060"
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060"
     "\u2066-\u2069\ufeff]")
 
 
 def strip_controls(text: str) -> str:
     """`text` without control characters: line breaks become newlines, tabs stay, the rest goes.
 
-    An escape sequence loses its ESC and prints as plain characters; a zero-width joiner goes
-    too, so an emoji sequence joined by one shows as its parts.
+    An escape sequence loses its ESC and prints as plain characters; an emoji sequence joined
+    by U+200D and a Persian word spelled with U+200C are kept as written.
     """
     return _CONTROL.sub("", _LINE_BREAK.sub("\n", text))
 

@@ -4,8 +4,9 @@ The same checks hold for what the model passes to a tool, so this module needs n
 Visitor text is hostile wherever it is shown later (the owner's terminal, a notice, a CSV), so
 one rule holds for every field (docs/architecture.md, "Visitor text"): line ends become "\n";
 characters nobody types (C0 controls but tab and line feed, DEL, C1 controls, bidi overrides and
-isolates) are refused with 400; invisible ones a keyboard or a paste may add (zero-width
-characters, the byte-order mark) are removed.
+isolates) are refused with 400; invisible ones a keyboard or a paste may add (the zero-width
+space, the LTR/RTL marks, the byte-order mark) are removed; the zero-width joiner and non-joiner
+stay, since emoji and Persian or Indic spelling need them.
 """
 
 from __future__ import annotations

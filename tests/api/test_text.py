@@ -45,6 +45,10 @@ def test_a_whole_address_is_at_most_254_characters():
     assert len(f"{local}@{domain}") > 254 and not EMAIL.match(f"{local}@{domain}")
 
 
+# An emoji sequence joined by U+200D and a Persian word spelled with U+200C: kept as they are.
+JOINED = "family 👨\u200d👩\u200d👧 and \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+
+
 @pytest.mark.parametrize("written, shown", [
     ("a tab\there\nand a second line", "a tab\there\nand a second line"),
     ("\x1b[31mred\x1b[0m and a bell\x07", "[31mred[0m and a bell"),
@@ -52,7 +56,8 @@ def test_a_whole_address_is_at_most_254_characters():
     ("NUL\x00, DEL\x7f and \x1f unit separator", "NUL, DEL and  unit separator"),
     ("AWS Billing \u202eknab\u202c", "AWS Billing knab"),
     ("isolates \u2066x\u2069 \u2067y\u2068, embedded \u202ax\u202b", "isolates x y, embedded x"),
-    ("zero\u200bwidth\u200c\u200d\u200e\u200f\u2060\ufeff", "zerowidth"),
+    ("zero\u200bwidth\u200e\u200f\u2060\ufeff", "zerowidth"),
+    (JOINED, JOINED),
     ("windows\r\nline\rends", "windows\nline\nends"),
     ("NEL\x85 LS\u2028 PS\u2029 VT\x0b FF\x0c end", "NEL\n LS\n PS\n VT\n FF\n end"),
     ("é, ß, 東京, emoji 🚀, em dash —, ·", "é, ß, 東京, emoji 🚀, em dash —, ·"),
@@ -66,7 +71,7 @@ def test_strip_controls_leaves_no_character_a_terminal_acts_on():
     every = "".join(chr(c) for c in range(0x3000)) + "\ufeff\ufffe"
     left = strip_controls(every)
     acting = [c for c in left if c not in "\n\t" and (
-        ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or 0x200b <= ord(c) <= 0x200f
+        ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or c in "\u200b\u200e\u200f"
         or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069 or c in "\u2060\ufeff")]
     assert acting == []
     assert "\u2028" not in left and "\u2029" not in left and "\r" not in left

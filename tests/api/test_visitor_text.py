@@ -23,7 +23,7 @@ REFUSED = {
     "bell": "\x07",
 }
 # What a phone keyboard or a paste adds unseen: removed, the rest kept.
-INVISIBLE = {"zero-width space": "\u200b", "zero-width joiner": "\u200d",
+INVISIBLE = {"zero-width space": "\u200b", "left-to-right mark": "\u200e",
              "word joiner": "\u2060", "byte-order mark": "\ufeff", "right-to-left mark": "\u200f"}
 
 
@@ -50,6 +50,16 @@ def test_controls_bidi_overrides_and_isolates_are_refused(client, config, char, 
     assert response.json["error"]["code"] == "bad_request"
     assert "control characters" in response.json["error"]["message"]
     assert stored_files(config) == [] and not (config.memory_dir / "inbox").exists()
+
+
+# A Persian word spelled with U+200C, an emoji sequence and a Devanagari word joined by U+200D.
+@pytest.mark.parametrize("text", ["\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+                                  "👨\u200d👩\u200d👧 family", "नमस्\u200dते"])
+def test_joiners_that_scripts_and_emoji_need_are_stored_as_written(client, text):
+    chat = client.post("/api/chat", json={"message": text, "session_id": UUID})
+    assert chat.status_code == 200
+    stored = client.get(f"/api/conversation/{UUID}").json["messages"][0]["content"]
+    assert stored == text
 
 
 @pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
