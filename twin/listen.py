@@ -18,6 +18,10 @@ from waitress.server import create_server
 
 # Enough for a handful of visitors at once on a laptop (waitress's own default is 4).
 THREADS = 8
+# What waitress reads of a body before the app sees it (its own default is 1 GiB, which it would
+# spool to disk first). Bodies up to this reach the app, whose limit (64 KiB) answers the JSON
+# 413; beyond it waitress answers 413 itself without reading the rest.
+MAX_BUFFERED_BODY = 1 << 20
 
 
 class ListenError(OSError):
@@ -33,7 +37,8 @@ def listen(app: Any, host: str, port: int, sockets: dict | None = None) -> Any:
     """
     try:
         return create_server(app, map={} if sockets is None else sockets,
-                             host=host, port=port, threads=THREADS)
+                             host=host, port=port, threads=THREADS,
+                             max_request_body_size=MAX_BUFFERED_BODY)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             other = port + 1 if port < 65535 else 8001

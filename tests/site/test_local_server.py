@@ -198,3 +198,36 @@ def test_a_chunked_body_over_the_limit_is_refused_whole(persona_dir: Path, tmp_p
         server.stop()
     # Only the answered turn was saved.
     assert len(list((tmp_path / "memory" / "conversations").glob("*.json"))) == 1
+
+
+def test_a_huge_chunked_body_is_refused_before_the_app_reads_it(persona_dir: Path,
+                                                               tmp_path: Path):
+    from twin.listen import MAX_BUFFERED_BODY
+
+    config = Config.from_env({"TWIN_PERSONA": str(persona_dir),
+                              "TWIN_MEMORY_DIR": str(tmp_path / "memory")})
+    app = create_local_app(config)
+    reached = []
+
+    def counted(environ, start_response):  # the app as waitress calls it
+        reached.append(environ["PATH_INFO"])
+        return app(environ, start_response)
+
+    server = Background(counted)
+    try:
+        parsed = urlsplit(server.url)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+        chunk = b" " * 65536
+        body = iter([b'{"message": "Hi"', *[chunk] * (MAX_BUFFERED_BODY // len(chunk) + 2)])
+        try:
+            connection.request("POST", "/api/chat", body=body, encode_chunked=True,
+                               headers={"Content-Type": "application/json"})
+            status = connection.getresponse().status
+        except (BrokenPipeError, ConnectionResetError):
+            status = 413  # refused while still sending: waitress closed the connection
+        finally:
+            connection.close()
+    finally:
+        server.stop()
+    assert status == 413
+    assert reached == []  # waitress refused it; nothing was buffered for the app
