@@ -1,18 +1,14 @@
-// Embedding: answers site/embed.js, which shows this page in a panel on the owner's site.
-// Kept apart from the page's own code. embed.js labels its button "Ask <name>'s twin" and learns
-// the name here, by postMessage, so /api/* never answers another origin (no CORS). The page speaks
-// only to its parent window, only at the origin that said hello (frame-ancestors already decides
-// which sites may frame it at all), and says nothing but the public first name, and "close" when
-// the visitor presses Escape inside the panel.
+// Embedding: answers site/embed.js, which shows this page in a panel on the owner's site and
+// learns the twin's name here, by postMessage, so /api/* never answers another origin (no CORS).
+// The page speaks only to its parent, at the origin that said hello (frame-ancestors decides who
+// may frame it), and says only hello with the public first name ("" until the profile has
+// loaded: a failed profile is the page's to show, not a refused frame), and "close" on Escape.
 
-// Who said hello, and the name to give them; nothing outside this module sees it.
-const embedder = { target: null, origin: null, name: null };
+const embedder = { target: null, origin: null, name: "" };
 
-export function answerEmbedder(name) {
-  embedder.name = name ?? embedder.name;
-  if (embedder.target && embedder.name) {
-    embedder.target.postMessage({ type: "twin:ready", name: embedder.name }, embedder.origin);
-  }
+export function answerEmbedder(name = embedder.name) {
+  embedder.name = name;
+  embedder.target?.postMessage({ type: "twin:ready", name }, embedder.origin);
 }
 
 export function setUpEmbedding() {
