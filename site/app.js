@@ -115,9 +115,10 @@ async function send(raw) {
     const stick = nearBottom();
     const known = failure instanceof ApiFailure;
     if (failure.code === "conversation_deleted") {
-      // Deleted in another tab, say, while under way: start afresh, keeping the words.
+      // Deleted in another tab, say, while under way: start afresh, keeping the message sent
+      // and any typed since.
       return newConversation("This conversation was deleted, so a new one started: send your"
-        + " message again.", input.value || text);
+        + " message again.", input.value ? `${text}\n${input.value}` : text);
     }
     if (known && failure.code === "invalid_session") {
       forgetSession();
