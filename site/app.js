@@ -263,10 +263,18 @@ if (!CSS.supports("field-sizing", "content")) {
   });
 }
 
-// Invisible controls and bidi overrides, which the API refuses, go as they are pasted.
+// What the API refuses goes as it is typed or pasted: invisible controls and bidi overrides, and
+// in a one-line box the line and paragraph separators (the API makes them line breaks).
+function allowed(box, text) {
+  text = text.replace(/[\0-\x08\v-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, "");
+  return box.type === "textarea" ? text : text.replace(/[\u2028\u2029]/g, "");
+}
 addEventListener("input", ({ target: box }) => {
-  const clean = box.value.replace(/[\0-\x08\v-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, "");
-  if (clean !== box.value) box.value = clean;
+  const clean = allowed(box, box.value);
+  if (clean === box.value) return;
+  const caret = allowed(box, box.value.slice(0, box.selectionStart ?? 0)).length;
+  box.value = clean;
+  if (box.selectionStart !== null) box.setSelectionRange(caret, caret); // none in an email box
 });
 
 starterList.addEventListener("click", (event) => {
