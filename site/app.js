@@ -227,7 +227,9 @@ async function fetchHistory() {
   }
 }
 
-function drawHistory(messages) {
+// Drawn only if the visitor has not moved on while it loaded: a new conversation, a message sent.
+function drawHistory(messages, generation, session) {
+  if (generation !== state.generation || session !== storedSession() || log.firstChild) return;
   for (const m of messages) addMessage(m.role === "user" ? "user" : "assistant", m.content, true);
   log.scrollTop = log.scrollHeight;
 }
@@ -296,8 +298,11 @@ setUpContact({ request, sessionId: storedSession, ownerName: () => state.ownerNa
 
 // The conversation is drawn after the profile: its messages carry the twin's name, and the
 // header's final height decides where the log ends.
+const { generation } = state;
+const session = storedSession();
 const history = fetchHistory();
-loadProfile().then(() => history).then(drawHistory).finally(drawControls);
+loadProfile().then(() => history).then((messages) => drawHistory(messages, generation, session))
+  .finally(drawControls);
 // When the log shrinks (header grown, keyboard open), a reader at the end stays there.
 new ResizeObserver(() => {
   if (state.following) log.scrollTop = log.scrollHeight;

@@ -318,6 +318,36 @@ def test_a_reload_draws_the_conversation_after_the_profile_and_shows_its_end(ope
 
 
 
+@pytest.mark.parametrize("new", [True, False], ids=["new-conversation", "same-conversation"])
+def test_history_is_not_drawn_over_what_the_visitor_did_before_the_profile(open_page, server,
+                                                                           new):
+    page = open_page(server)
+    ready(page)
+    type_and_send(page, "Where is Robin based?")
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+
+    held: list[Route] = []
+    page.route("**/api/profile", lambda route: held.append(route))
+    with page.expect_response(lambda r: "/api/conversation/" in r.url):
+        page.reload()
+    # Before the profile answers: a new conversation, or one more message in the stored one.
+    if new:
+        page.get_by_role("button", name="New conversation").click()
+    type_and_send(page, "What does Robin work on?")
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)
+    held.pop().continue_()
+
+    ready(page)  # the history is drawn, or not, in the same task as the header
+    page.wait_for_timeout(100)
+    # The log is what the visitor did since: the earlier turn is neither added nor put after it.
+    expect(page.locator("#log .message")).to_have_count(2)
+    expect(page.locator("#log .message.user")).to_have_text("You: What does Robin work on?")
+
+
 # A bidi override (it makes "deppihs" read as "shipped") and a C1 control (NEL), as a paste may
 # carry them: the API refuses both with 400, and a visitor cannot see either.
 PASTED = "When was it \u202edeppihs\u202c?\u0085 Thanks"
