@@ -1,5 +1,5 @@
 // The chat page. It talks only to the same-origin /api/* routes and builds every element with DOM
-// methods, so nothing a reply contains is ever parsed as HTML.
+// methods, never by parsing HTML.
 
 import { ApiFailure, CHAT_TIMEOUT_MS, request } from "./api.js";
 import { setUpContact, setUpDialog } from "./contact.js";
@@ -75,7 +75,6 @@ function hideProblem() {
 function drawControls() {
   const show = !state.busy && log.childElementCount === 0 && state.starterQuestions.length > 0;
   starterList.replaceChildren(...state.starterQuestions.map((q) => make("button", "", q)));
-  for (const button of starterList.children) button.type = "button";
   starters.hidden = !show;
   deleteOpen.hidden = !storedSession();
   deleteOpen.disabled = state.busy; // a reply in flight would write the conversation again
@@ -227,11 +226,9 @@ async function fetchHistory() {
   }
 }
 
-// Drawn only if the visitor has not moved on while it loaded: a new conversation, a message sent.
 function drawHistory(messages, generation, session) {
   if (generation !== state.generation || session !== storedSession() || log.firstChild) return;
   for (const m of messages) addMessage(m.role === "user" ? "user" : "assistant", m.content, true);
-  log.scrollTop = log.scrollHeight;
 }
 
 async function loadProfile() {
@@ -296,8 +293,8 @@ deleteDialog.addEventListener("cancel", (event) => { if (state.deleting) event.p
 setUpDialog(deleteDialog, deleteOpen);
 setUpContact({ request, sessionId: storedSession, ownerName: () => state.ownerName });
 
-// The conversation is drawn after the profile: its messages carry the twin's name, and the
-// header's final height decides where the log ends.
+// The conversation is drawn after the profile (its messages carry the twin's name; the header's
+// final height decides where the log ends), unless a new one was started or a message sent.
 const { generation } = state;
 const session = storedSession();
 const history = fetchHistory();
