@@ -5,13 +5,17 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+# The page's first load (HTML + CSS + JS), in bytes: `make test` holds the page's files to it too.
+PAGE_WEIGHT_BYTES = 40_000
+
 # The project's targets (docs/measured.md): where the figure sits in results.json, the limit,
 # a label, and whether the limit itself passes ("no more than") or not ("under").
 TARGETS = [
     (("cold_start", "total", "median"), 300, "Lambda-true cold start, ms", False),
     (("warm_turn_overhead", "file", "p50"), 5, "warm overhead p50 (file store), ms", False),
     (("package", "zipped_bytes"), 2_000_000, "archive zipped, bytes", False),
-    (("page", "total_bytes", "median"), 40_000, "page weight (HTML+CSS+JS), bytes", False),
+    (("page", "total_bytes", "median"), PAGE_WEIGHT_BYTES, "page weight (HTML+CSS+JS), bytes",
+     False),
     (("prompt", "turn_50_over_turn_10"), 1.2, "prompt turn 50 / turn 10", True),
     # With about 2 MB of generated notes (bench/knowledge.py).
     (("knowledge", "retrieval_per_turn", "p95"), 5, "retrieval per turn p95, 2 MB notes, ms",

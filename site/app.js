@@ -1,5 +1,5 @@
 // The chat page. It talks only to the same-origin /api/* routes and builds every element with DOM
-// methods, so nothing a reply contains is ever parsed as HTML.
+// methods, never by parsing HTML.
 
 import { ApiFailure, CHAT_TIMEOUT_MS, request } from "./api.js";
 import { setUpContact, setUpDialog } from "./contact.js";
@@ -75,7 +75,6 @@ function hideProblem() {
 function drawControls() {
   const show = !state.busy && log.childElementCount === 0 && state.starterQuestions.length > 0;
   starterList.replaceChildren(...state.starterQuestions.map((q) => make("button", "", q)));
-  for (const button of starterList.children) button.type = "button";
   starters.hidden = !show;
   deleteOpen.hidden = !storedSession();
   deleteOpen.disabled = state.busy; // a reply in flight would write the conversation again
@@ -115,9 +114,10 @@ async function send(raw) {
     const stick = nearBottom();
     const known = failure instanceof ApiFailure;
     if (failure.code === "conversation_deleted") {
-      // Deleted in another tab, say, while under way: start afresh, keeping the words.
+      // Deleted in another tab, say, while under way: start afresh, keeping the message sent
+      // and any typed since.
       return newConversation("This conversation was deleted, so a new one started: send your"
-        + " message again.", input.value || text);
+        + " message again.", input.value ? `${text}\n${input.value}` : text);
     }
     if (known && failure.code === "invalid_session") {
       forgetSession();
@@ -226,9 +226,9 @@ async function fetchHistory() {
   }
 }
 
-function drawHistory(messages) {
+function drawHistory(messages, generation, session) {
+  if (generation !== state.generation || session !== storedSession() || log.firstChild) return;
   for (const m of messages) addMessage(m.role === "user" ? "user" : "assistant", m.content, true);
-  log.scrollTop = log.scrollHeight;
 }
 
 async function loadProfile() {
@@ -262,10 +262,18 @@ if (!CSS.supports("field-sizing", "content")) {
   });
 }
 
-// Invisible controls and bidi overrides, which the API refuses, go as they are pasted.
+// What the API refuses goes as it is typed or pasted: invisible controls and bidi overrides, and
+// in a one-line box the line and paragraph separators (the API makes them line breaks).
+function allowed(box, text) {
+  text = text.replace(/[\0-\x08\v-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, "");
+  return box.type === "textarea" ? text : text.replace(/[\u2028\u2029]/g, "");
+}
 addEventListener("input", ({ target: box }) => {
-  const clean = box.value.replace(/[\0-\x08\v-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, "");
-  if (clean !== box.value) box.value = clean;
+  const clean = allowed(box, box.value);
+  if (clean === box.value) return;
+  const caret = allowed(box, box.value.slice(0, box.selectionStart ?? 0)).length;
+  box.value = clean;
+  if (box.selectionStart !== null) box.setSelectionRange(caret, caret); // none in an email box
 });
 
 starterList.addEventListener("click", (event) => {
@@ -285,10 +293,13 @@ deleteDialog.addEventListener("cancel", (event) => { if (state.deleting) event.p
 setUpDialog(deleteDialog, deleteOpen);
 setUpContact({ request, sessionId: storedSession, ownerName: () => state.ownerName });
 
-// The conversation is drawn after the profile: its messages carry the twin's name, and the
-// header's final height decides where the log ends.
+// The conversation is drawn after the profile (its messages carry the twin's name; the header's
+// final height decides where the log ends), unless a new one was started or a message sent.
+const { generation } = state;
+const session = storedSession();
 const history = fetchHistory();
-loadProfile().then(() => history).then(drawHistory).finally(drawControls);
+loadProfile().then(() => history).then((messages) => drawHistory(messages, generation, session))
+  .finally(drawControls);
 // When the log shrinks (header grown, keyboard open), a reader at the end stays there.
 new ResizeObserver(() => {
   if (state.following) log.scrollTop = log.scrollHeight;

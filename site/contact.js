@@ -1,6 +1,5 @@
-// The "Get in touch" panel: a modal dialog whose small form posts to /api/contact, a plain way to
-// leave an email for the person without asking the twin. It uses the page's markup and messages are
-// set as text, never parsed as HTML.
+// The "Get in touch" panel: a modal dialog whose form posts to /api/contact, to leave an email
+// for the person without asking the twin. Messages are set as text, never parsed as HTML.
 
 const FIELDS = { email: "Email", name: "Name", message: "Message" };
 const byId = (id) => document.getElementById(id);

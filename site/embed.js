@@ -7,11 +7,13 @@
 //
 // The button's name comes from the framed page by postMessage, not from /api/profile, so the API
 // never answers another origin (no CORS). The page is loaded, hidden, once the host page has
-// loaded; the button appears when the twin has said who it is, so it never opens onto a frame the
-// twin's frame-ancestors refused. With data-name="Ada" on the script tag the button shows at once
-// and the page loads only when a visitor opens the panel; if the framed page has not said hello
-// within a few seconds (the browser refused it: this site is not in twin:embedOrigins), the panel
-// says so in one sentence, never an empty frame.
+// loaded; the button appears when the twin's page has answered hello, so it never opens onto a
+// frame the twin's frame-ancestors refused. The page answers as soon as it runs, whatever its
+// profile does (a failed one is the page's to show, with its Retry), and sends the name when it
+// has it; until then the button says "Ask my twin". With data-name="Ada" on the script tag the
+// button shows at once and the page loads only when a visitor opens the panel; if the framed page
+// has not answered within a few seconds, the browser refused it (this site is not in
+// twin:embedOrigins), and the panel says so in one sentence, never an empty frame.
 (() => {
   "use strict";
   if (window.TwinEmbed) return; // pasted twice: one button is enough
@@ -22,7 +24,8 @@
   const twinOrigin = new URL(script.src).origin;
   const pageUrl = new URL("./", script.src).href;
   const givenName = (script.dataset.name || "").trim();
-  // A twin that loads answers in well under a second locally, a second or two from a cold Lambda.
+  // The page answers once its own files have loaded, before it calls the API: a cold Lambda
+  // does not delay it.
   const ANSWER_TIMEOUT_MS = 5000;
   const MAX_NAME = 40;
 
@@ -161,7 +164,8 @@
       frame.hidden = false; // a twin slower than the timeout still gets its panel back
       refusal.hidden = true;
       if (focused) frame.focus();
-      if (!givenName) label(data.name.trim().slice(0, MAX_NAME));
+      const name = data.name.trim().slice(0, MAX_NAME);
+      if (!givenName && name) label(name); // "" until the twin's profile has loaded
       launcher.hidden = false;
     } else if (data?.type === "twin:close") {
       close();

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from api.errors import ApiError
 from tests.support.pages import CLIPPED, LONG_SUBTITLE, LocalServer, ask
 
 pytestmark = pytest.mark.browser
@@ -290,6 +291,60 @@ def test_a_name_on_the_tag_of_a_listed_site_shows_the_twin_once_it_answers(
     page.wait_for_timeout(5500)  # past the time the twin has to answer: nothing changes
     expect(chat.locator("#message")).to_be_visible()
     expect(page.locator("twin-embed .refused")).to_be_hidden()
+
+
+def fail_the_profile(page: Page, twin: LocalServer) -> str:
+    """The twin's /api/profile answers 500 (its own trouble, not the site's); returns its URL."""
+    url = twin.url + "/api/profile"
+    error = {"error": {"code": ApiError.code, "message": ApiError.message}}
+    page.route(url, lambda route: route.fulfill(status=500, json=error))
+    return url
+
+
+def test_a_listed_site_shows_the_twin_and_its_own_error_when_the_profile_fails(
+        open_page, start_server, start_host):
+    host = start_host()
+    twin = start_server(TWIN_EMBED_ORIGINS=host.origin)
+    tag = f'<script src="{twin.url}/embed.js" data-name="Robin" defer></script>'
+    page = open_page(twin, "about:blank")
+    fail_the_profile(page, twin)
+    page.goto(host.serve("/", host_page(twin.url, tag)))
+
+    page.get_by_role("button", name="Ask Robin's twin").click()
+    chat = page.frame_locator("twin-embed iframe")
+    frame = page.locator("twin-embed iframe")
+    # The twin said hello from its frame before its profile failed: the panel shows its page,
+    # whose own message and Retry tell the visitor what happened.
+    expect(chat.get_by_role("alert")).to_contain_text(ApiError.message)
+    expect(frame).to_have_css("visibility", "visible")
+    page.wait_for_timeout(5500)  # past the time the twin has to answer: still the twin's page
+    expect(frame).to_be_visible()
+    expect(page.locator("twin-embed .refused")).to_be_hidden()
+    expect(chat.get_by_role("button", name="Retry")).to_be_visible()
+
+
+def test_without_a_name_the_button_comes_with_the_hello_and_the_name_follows(
+        open_page, start_server, start_host):
+    host = start_host()
+    twin = start_server(TWIN_EMBED_ORIGINS=host.origin)
+    page = open_page(twin, "about:blank")
+    profile = fail_the_profile(page, twin)
+    page.goto(host.serve("/", host_page(twin.url)))
+
+    # The framed page answered, so the site may show it: a button, unnamed while the profile fails.
+    launcher = page.get_by_role("button", name="Ask my twin")
+    launcher.click()
+    chat = page.frame_locator("twin-embed iframe")
+    expect(chat.get_by_role("alert")).to_contain_text(ApiError.message)
+    expect(page.locator("twin-embed .refused")).to_be_hidden()
+
+    page.unroute(profile)
+    chat.get_by_role("button", name="Retry").click()
+    expect(chat.locator("h1")).to_have_text("Robin Quill")
+    expect(page.get_by_role("button", name="Ask Robin's twin")).to_be_visible()
+    expect(page.get_by_role("dialog", name="Chat with Robin's AI twin")).to_be_visible()
+    expect(page.locator("twin-embed iframe")).to_have_attribute("title",
+                                                               "Chat with Robin's AI twin")
 
 
 def test_the_header_subtitle_wraps_in_the_panel(open_page, start_server, start_host,

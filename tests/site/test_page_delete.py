@@ -213,6 +213,7 @@ def test_a_turn_whose_conversation_was_deleted_starts_afresh_and_keeps_the_text(
     with page.expect_response("**/api/chat") as answer:
         type_and_send(page, "Where is Robin based?")
         assert turns[0].started.wait(10)  # the server is answering it now
+        page.locator("#message").fill("And since when?")  # the next question, typed meanwhile
         delete(page, server)
         turns[0].go.set()
     assert answer.value.status == 410
@@ -220,7 +221,9 @@ def test_a_turn_whose_conversation_was_deleted_starts_afresh_and_keeps_the_text(
     expect(page.locator("#status")).to_have_text(
         "This conversation was deleted, so a new one started: send your message again.")
     expect(page.locator("#log .message")).to_have_count(0)  # what was deleted is not shown
-    expect(page.locator("#message")).to_have_value("Where is Robin based?")
+    # Both the message sent and the one typed meanwhile, one per line, none lost.
+    sent_and_draft = "Where is Robin based?\nAnd since when?"
+    expect(page.locator("#message")).to_have_value(sent_and_draft)
     expect(page.locator("#message")).to_be_focused()
     expect(page.locator("#problem")).to_be_hidden()
     expect(delete_button(page)).to_be_hidden()
@@ -232,7 +235,6 @@ def test_a_turn_whose_conversation_was_deleted_starts_afresh_and_keeps_the_text(
     expect(page.locator("#log .message.assistant")).to_have_count(1)
     new_id = sent.value.post_data_json["session_id"]
     assert new_id != old_id and session_id(page) == new_id
-    assert [m["content"] for m in server.stored(new_id)["messages"]][:1] == [
-        "Where is Robin based?"]
+    assert [m["content"] for m in server.stored(new_id)["messages"]][:1] == [sent_and_draft]
     assert not record_path(server, old_id).exists()
     assert [m for m in problems.console_errors if "status of 410" not in m] == []

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from api.errors import ConversationLimit, ModelUnavailable
-from api.validation import _REFUSED
+from api.errors import BadRequest, ConversationLimit, ModelUnavailable
+from api.validation import clean_text
 from tests.support.pages import session_id, type_and_send
 
 pytestmark = pytest.mark.browser
@@ -317,6 +318,36 @@ def test_a_reload_draws_the_conversation_after_the_profile_and_shows_its_end(ope
 
 
 
+@pytest.mark.parametrize("new", [True, False], ids=["new-conversation", "same-conversation"])
+def test_history_is_not_drawn_over_what_the_visitor_did_before_the_profile(open_page, server,
+                                                                           new):
+    page = open_page(server)
+    ready(page)
+    type_and_send(page, "Where is Robin based?")
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+
+    held: list[Route] = []
+    page.route("**/api/profile", lambda route: held.append(route))
+    with page.expect_response(lambda r: "/api/conversation/" in r.url):
+        page.reload()
+    # Before the profile answers: a new conversation, or one more message in the stored one.
+    if new:
+        page.get_by_role("button", name="New conversation").click()
+    type_and_send(page, "What does Robin work on?")
+    expect(page.locator("#log .message.assistant")).to_have_count(1)
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)
+    held.pop().continue_()
+
+    ready(page)  # the history is drawn, or not, in the same task as the header
+    page.wait_for_timeout(100)
+    # The log is what the visitor did since: the earlier turn is neither added nor put after it.
+    expect(page.locator("#log .message")).to_have_count(2)
+    expect(page.locator("#log .message.user")).to_have_text("You: What does Robin work on?")
+
+
 # A bidi override (it makes "deppihs" read as "shipped") and a C1 control (NEL), as a paste may
 # carry them: the API refuses both with 400, and a visitor cannot see either.
 PASTED = "When was it \u202edeppihs\u202c?\u0085 Thanks"
@@ -343,17 +374,59 @@ def test_pasted_characters_the_api_refuses_are_removed_from_the_box(open_page, s
     assert problems.console_errors == []
 
 
+def refused_by_the_api(characters: set[str], one_line: bool) -> set[str]:
+    """The characters the API answers 400 for in a field (between two letters, so none is an
+    edge that stripping would drop before the check)."""
+    def refused(c: str) -> bool:
+        try:
+            clean_text(f"a{c}b", "field", one_line=one_line)
+        except BadRequest:
+            return True
+        return False
+
+    return {c for c in characters if refused(c)}
+
+
+# The chat box and the contact message hold several lines; the contact name and email one.
+BOXES = {"#message": False, "#contact-message": False, "#contact-name": True,
+         "#contact-email": True}
+
+
 def test_the_page_removes_exactly_what_the_api_refuses(open_page, server):
     # Every character of the Basic Multilingual Plane (less lone surrogates, which no box holds),
-    # against the API's own rule: the page's copy of it must not drift.
-    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    # against the API's own rule for each field: the page's copy of it must not drift. Between
+    # two letters, as an email box trims spaces at its ends.
+    every = "a" + "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF) + "b"
     page = open_page(server)
     ready(page)
-    kept = page.locator("#message").evaluate(
-        "(box, text) => { box.value = text;"
-        " box.dispatchEvent(new Event('input', {bubbles: true})); return box.value; }", every)
-    shown = every.replace("\r", "\n")  # a text box makes CR a line feed, as the API does first
-    removed = {f"U+{ord(c):04X}" for c in set(shown) - set(kept)}
-    refused = {f"U+{ord(c):04X}" for c in shown if _REFUSED.match(c)}
-    assert removed == refused
-    assert len(kept) == len(shown) - len(refused)  # nothing else changed, nothing added
+    for box, one_line in BOXES.items():
+        kept = page.locator(box).evaluate(
+            "(box, text) => { box.value = text;"
+            " box.dispatchEvent(new Event('input', {bubbles: true})); return box.value; }", every)
+        # A text area makes CR a line feed, as the API does first; a one-line box drops both.
+        shown = re.sub("[\r\n]", "", every) if one_line else every.replace("\r", "\n")
+        refused = refused_by_the_api(set(shown), one_line)
+        removed = set(shown) - set(kept)
+        assert {f"U+{ord(c):04X}" for c in removed} == {f"U+{ord(c):04X}" for c in refused}, box
+        assert kept == "".join(c for c in shown if c not in refused), box  # nothing else changed
+
+
+@pytest.mark.parametrize(("box", "before", "pasted", "after"), [
+    ("#message", "Hello world", ", \u202edear\u202c", "Hello, dear world"),
+    ("#contact-name", "Ana Lima", "\u2066Sofia\u2069\u2028 ", "Ana Sofia Lima"),
+], ids=["message", "one-line-name"])
+def test_the_caret_stays_where_a_paste_left_it(open_page, server, box, before, pasted, after):
+    page = open_page(server)
+    ready(page)
+    if box.startswith("#contact"):
+        page.locator("#contact-open").click()
+    field = page.locator(box)
+    field.fill(before)
+    at = len(before.split(" ")[0]) + (0 if box == "#message" else 1)
+    field.evaluate("(box, at) => box.setSelectionRange(at, at)", at)
+    page.keyboard.insert_text(pasted)  # an input event, as a paste makes
+    expect(field).to_have_value(after)
+    caret = at + len(after) - len(before)  # just after what the paste left
+    assert field.evaluate("box => [box.selectionStart, box.selectionEnd]") == [caret, caret]
+    page.keyboard.type("!")  # typing goes on where the visitor was, not at the end
+    expect(field).to_have_value(after[:caret] + "!" + after[caret:])
