@@ -132,8 +132,9 @@ def read_notes(persona_folder: Path) -> NotesFolder:
             found.problems.append((path.name, problem))
         if text is None:
             continue
-        # Control characters, bidi marks and zero-width characters go before anything reads
-        # the note: they could hide words from the owner, or split a tag a model reads.
+        # Control characters, bidi marks and the zero-width space go before anything reads the
+        # note: they could hide words from the owner, or split a tag a model reads (the
+        # reference check also drops every format character, joiners included).
         note, header_problems = parse_note(path.name, strip_controls(text))
         found.problems += [(path.name, p) for p in header_problems]
         if not note.text:

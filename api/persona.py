@@ -20,7 +20,7 @@ from .redact import published, redact
 from .retrieval import Index
 from .text import strip_controls
 
-FORMAT_VERSION = 2  # 2: the retrieval index
+FORMAT_VERSION = 3  # 2: the retrieval index; 3: its terms stemmed without a fixed cut
 AVATAR_NAMES = ("avatar.png", "avatar.jpg", "avatar.webp")
 MAX_STARTERS = 8
 ANSWERS_FILE = "answers.md"

@@ -44,9 +44,16 @@ MAX_QUERY_TERMS = 8
 # A capitalised word after the first of a sentence: a name, when the index holds it.
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)(?<![.!?])\b[A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#]")
 # Pay: a question about it is answered only from a passage that speaks of pay, never from one
-# that merely shares its other words ("What does a Kubernetes administrator earn?").
-MUST_HOLD = frozenset(terms("earn earns earning salary salaries wage wages pay paid income "
-                            "compensation remuneration"))
+# that merely shares its other words ("What does a Kubernetes administrator earn?"). "Earn" asks
+# about pay but does not answer it: "a platform earns trust" says nothing of a salary.
+ASKS_PAY = frozenset(terms("earn earns earning salary salaries wage wages pay paid income "
+                           "compensation remuneration"))
+SPEAKS_OF_PAY = frozenset(terms("salary salaries wage wages pay paid income compensation "
+                                "remuneration"))
+# Words that only frame a question about something the persona names ("your stint at
+# Brightlane", "your time at N26"): unheld, they weigh little, so the name decides.
+FRAMING = frozenset(terms("time stint journey spell tenure period days years role job work "
+                          "story experience"))
 REFERENCE_TAG = "reference"  # passages travel to a model inside <reference> ... </reference>
 # Whatever may read as the tag's "<" to a model: the character (fullwidth and small forms are
 # made "<" first) and its HTML escapes; then an optional slash and a word.
@@ -157,15 +164,15 @@ class Index:
     def weights(self, question: str) -> dict[str, float]:
         """Each term of the question with its weight, its idf: a term no passage holds weighs
         the most. But a question naming something the persona names (a capitalised word past
-        the first, such as an employer) gives its unheld words half the rarest held term's
-        weight: "your stint at Brightlane" is about Brightlane, while in "a boat licence" the
-        licence is the subject. Only the MAX_QUERY_TERMS weightiest terms count, so a long
-        message costs what a question does."""
+        the first, such as an employer) gives its unheld FRAMING words half the rarest held
+        term's weight: "your stint at Brightlane" is about Brightlane, while in "a Kubernetes
+        tattoo" or "a boat licence" the tattoo or the licence is the subject. Only the
+        MAX_QUERY_TERMS weightiest terms count, so a long message costs what a question does."""
         rarest = math.log(1 + (len(self.passages) - 0.5) / 1.5)  # a term held by one passage
         names = {t for word in _NAME.findall(question) for t in terms(word)
                  if t in self.postings}
-        weight = {t: self.idf(t) if t in self.postings or not names else rarest / 2
-                  for t in set(terms(question))}
+        weight = {t: rarest / 2 if names and t in FRAMING and t not in self.postings
+                  else self.idf(t) for t in set(terms(question))}
         kept = sorted(weight, key=lambda t: (-weight[t], t))[:MAX_QUERY_TERMS]
         return {t: weight[t] for t in kept}
 
@@ -193,7 +200,7 @@ class Index:
         if not total:
             return []
         known = {t: self._matches(t) for t in weight if t in self.postings}
-        required = weight.keys() & MUST_HOLD
+        asks_pay = bool(weight.keys() & ASKS_PAY)
         candidates = self._candidates(known, weight, total * MIN_COVERAGE)
         allowed = set(kinds)
         hits: list[tuple[float, int, Hit]] = []
@@ -202,7 +209,7 @@ class Index:
             if passage.kind not in allowed:
                 continue
             held = [(t, known[t][i]) for t in known if i in known[t]]
-            if not required <= {t for t, _ in held}:
+            if asks_pay and not SPEAKS_OF_PAY & {t for t, _ in held}:
                 continue  # asks what someone earns; this passage says nothing of pay
             score = sum(weight[t] * saturation for t, (saturation, _) in held)
             if score < MIN_SCORE:

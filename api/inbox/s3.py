@@ -59,7 +59,8 @@ class S3Inbox(ReadsByKey):
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def has(self, key: str) -> bool:
-        return head_exists(self.client, self.bucket, key)
+        with unavailable_as_503():  # asked before every entry is recorded: S3 failing is a 503
+            return head_exists(self.client, self.bucket, key)
 
     def markers(self, prefix: str) -> list[str]:
         paginator = self.client.get_paginator("list_objects_v2")

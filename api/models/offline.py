@@ -15,6 +15,10 @@ UNKNOWN = (
 )
 GREETINGS = frozenset({"hi", "hello", "hey", "morning", "afternoon", "evening", "hiya", "howdy"})
 COURTESY = frozenset({"good", "there", "all", "everyone", "folks", "twin"})  # "Good morning all"
+# Words of a message that only acknowledges ("Thanks!", "Ok, great"): no question to record.
+ACKNOWLEDGE = frozenset({"thanks", "thank", "thx", "ok", "okay", "great", "cool", "cheers",
+                         "bye", "goodbye", "perfect", "nice", "got", "it", "you", "very", "much",
+                         "so", "alright", "sure", "see", "ya"})
 # A visitor who wants to work with the person, or to be contacted: it offers a way to get in touch.
 INTEREST = re.compile(
     r"\b(hire|hiring|recruit\w*|opportunit\w+|job offer|open to|work with|work together|"
@@ -47,6 +51,13 @@ def is_greeting(message: str) -> bool:
     said = [w for w in WORD.findall(message.lower()) if len(w) > 1]  # not the s of "it's"
     return bool(set(said) & GREETINGS) and all(
         w in GREETINGS or w in STOPWORDS or w in COURTESY for w in said)
+
+
+def is_acknowledgement(message: str) -> bool:
+    """Whether the message asks nothing: no question mark, and every word of it a thanks, an ok
+    or a stop-word ("Thanks!", "Ok, great", "👍")."""
+    said = [w for w in WORD.findall(message.lower()) if len(w) > 1]
+    return "?" not in message and all(w in ACKNOWLEDGE or w in STOPWORDS for w in said)
 
 
 def _quoted(passage: Passage) -> str:
@@ -129,6 +140,8 @@ class OfflineModel:
                     f"Hi! I'm {name}'s AI twin, running in offline mode. Ask me about "
                     f"{name}'s work, skills or background."
                 )
+            if is_acknowledgement(question):
+                return f"You're welcome. Ask me anything else about {name}'s work."
             # A question of stop-words alone ("Can you tell me more about it?") is still a
             # question: it is unknown, and recorded, like any other the notes do not answer.
             return UNKNOWN + " Try asking about my work, skills or background."

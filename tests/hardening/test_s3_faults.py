@@ -111,3 +111,15 @@ def test_a_misconfigured_bucket_is_an_internal_error_that_says_nothing(twin, sen
     assert response.status_code == 500 and response.json["error"]["code"] == "internal"
     assert "arn:aws" not in response.get_data(as_text=True)
     assert "AccessDenied" in caplog.text  # for the owner, in the log, with the request id
+
+
+@pytest.mark.parametrize("fault", [client_error("SlowDown", 503), timeout()])
+def test_a_contact_while_s3_fails_its_first_read_is_503_and_keeps_nothing(twin, s3, fault):
+    # Recording first asks whether the entry is kept already (a HEAD): that failing is the
+    # contact form's 503 too, never a 500.
+    web, faulty, _ = twin
+    faulty.fail("head_object", fault)
+    response = web.post("/api/contact", json={"email": "sam@acme.example"})
+    assert_error(response, 503, "contact_unavailable")
+    assert s3.list_objects_v2(Bucket=BUCKET, Prefix="inbox/contacts/")["KeyCount"] == 0
+    assert web.post("/api/contact", json={"email": "sam@acme.example"}).status_code == 201

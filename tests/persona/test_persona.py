@@ -107,6 +107,7 @@ def test_missing_persona_and_bad_compiled_file(tmp_path):
 
 def test_a_persona_compiled_by_an_older_version_says_to_compile_it_again(tmp_path, persona_dir):
     # Before: "not a compiled persona (format 2)", as if the file were something else.
+    # (Format 2 held terms cut to six letters, which today's questions would never match.)
     old = json.loads(write_compiled_persona(persona_dir, tmp_path / "persona.json").read_text())
     old["format"] = 1
     del old["index"]
@@ -115,7 +116,7 @@ def test_a_persona_compiled_by_an_older_version_says_to_compile_it_again(tmp_pat
         load_persona(tmp_path / "persona.json")
     assert str(raised.value) == (
         f"{tmp_path / 'persona.json'}: compiled by another version of twin (format 1; this one "
-        "reads format 2); compile it again from its persona folder: `pulumi up` packages it "
+        "reads format 3); compile it again from its persona folder: `pulumi up` packages it "
         "anew, and a folder given as the persona is compiled at start-up")
     (tmp_path / "persona.json").write_text('["not", "a", "persona"]')
     with pytest.raises(PersonaError, match="not a compiled persona"):

@@ -223,6 +223,14 @@ def test_a_greeting_is_greeted_and_not_recorded(offline, greeting):
     assert reply.text.startswith("Hi! I'm Ada's AI twin") and tools.calls == []
 
 
+@pytest.mark.parametrize("said", ["Thanks!", "Thank you", "ok", "Ok, thanks", "\U0001f44d",
+                                  "Great, thank you very much."])
+def test_thanks_is_not_a_question_to_record(offline, said):
+    tools = Recorder()
+    reply = offline.reply("", [{"role": "user", "content": said}], tools)
+    assert not reply.text.startswith(UNKNOWN) and tools.calls == []
+
+
 def test_a_greeting_with_a_question_is_the_question(offline):
     assert offline.answer("Hi, what is your favourite film?").startswith(UNKNOWN)
 
@@ -231,10 +239,20 @@ def test_a_skill_that_was_a_stop_word_is_answered(offline):
     assert "Python and Go" in offline.answer("Do you know Go?")
 
 
-def test_a_question_about_pay_is_not_answered_from_a_passage_without_it(offline):
-    # Before: the certifications passage, which holds "Kubernetes" and "Administrator".
-    answer = offline.answer("How much does a Kubernetes administrator earn?")
-    assert answer.startswith(UNKNOWN) and "Certified" not in answer
+@pytest.mark.parametrize("question", ["How much does a Kubernetes administrator earn?",
+                                      "How much do you earn?",
+                                      "What does a platform engineer earn?"])
+def test_a_question_about_pay_is_not_answered_from_a_passage_without_it(offline, question):
+    # Before: the certifications passage (it holds "Kubernetes" and "Administrator"), and a talk
+    # where "a platform earns trust".
+    answer = offline.answer(question)
+    assert answer.startswith(UNKNOWN) and "Certified" not in answer and "trust" not in answer
+
+
+@pytest.mark.parametrize("question", ["Do you have a Kubernetes tattoo?",
+                                      "Do you know a good Python joke?"])
+def test_a_name_the_persona_holds_does_not_carry_an_unrelated_subject(offline, question):
+    assert offline.answer(question).startswith(UNKNOWN)
 
 
 @pytest.fixture

@@ -240,3 +240,12 @@ def test_a_huge_chunked_body_is_refused_before_the_app_reads_it(persona_dir: Pat
         server.stop()
     assert status == 413
     assert reached == []  # waitress refused it; nothing was buffered for the app
+
+
+def test_every_id_in_the_page_is_used_once():
+    # The noscript notice once had the id of the page's live notice: two elements, one id.
+    from infra.settings import PROJECT_DIR
+
+    for page in (PROJECT_DIR / "site").glob("*.html"):
+        ids = re.findall(r'\bid="([^"]+)"', page.read_text())
+        assert len(ids) == len(set(ids)), (page.name, sorted(i for i in ids if ids.count(i) > 1))

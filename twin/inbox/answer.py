@@ -100,7 +100,8 @@ def plan_answer(source: Source, prefix: str, answer: str, folder: Path, *,
     """Check everything an answer needs, writing nothing; raises CommandError with the reason."""
     name = persona_name(folder)
     key, entry = find_question(source, prefix)
-    asked_of = entry.get("persona")  # entries recorded before personas were named have none
+    # Entries recorded before personas were named have none; early ones may hold spaces.
+    asked_of = str(entry.get("persona") or "").strip()
     if asked_of and asked_of != name:
         raise CommandError(f"question {entry['id'][:8]} was asked of {printable(asked_of)}, but "
                            f"{folder} holds {printable(name)}; pass --persona with the folder "
