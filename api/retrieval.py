@@ -53,7 +53,8 @@ SPEAKS_OF_PAY = frozenset(terms("salary salaries wage wages pay paid income comp
 # Words that only frame a question about something the persona names ("your stint at
 # Brightlane", "your time at N26"): unheld, they weigh little, so the name decides.
 FRAMING = frozenset(terms("time stint journey spell tenure period days years role job work "
-                          "story experience"))
+                          "story experience responsibilities duties highlight highlights "
+                          "achievements position title tasks"))
 REFERENCE_TAG = "reference"  # passages travel to a model inside <reference> ... </reference>
 # Whatever may read as the tag's "<" to a model: the character (fullwidth and small forms are
 # made "<" first) and its HTML escapes; then an optional slash and a word.

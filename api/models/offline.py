@@ -15,10 +15,12 @@ UNKNOWN = (
 )
 GREETINGS = frozenset({"hi", "hello", "hey", "morning", "afternoon", "evening", "hiya", "howdy"})
 COURTESY = frozenset({"good", "there", "all", "everyone", "folks", "twin"})  # "Good morning all"
-# Words of a message that only acknowledges ("Thanks!", "Ok, great"): no question to record.
+# A message that only acknowledges ("Thanks!", "Ok, great", "👍"): no question to record. It
+# holds one of ACKNOWLEDGE and nothing but ACK_FILLER besides ("ok so what do you do" asks).
 ACKNOWLEDGE = frozenset({"thanks", "thank", "thx", "ok", "okay", "great", "cool", "cheers",
-                         "bye", "goodbye", "perfect", "nice", "got", "it", "you", "very", "much",
-                         "so", "alright", "sure", "see", "ya"})
+                         "bye", "goodbye", "perfect", "nice", "alright", "sure"})
+ACK_FILLER = frozenset({"it", "you", "very", "much", "so", "got", "see", "ya", "a", "the",
+                        "and", "for", "that", "again", "lot", "all"})
 # A visitor who wants to work with the person, or to be contacted: it offers a way to get in touch.
 INTEREST = re.compile(
     r"\b(hire|hiring|recruit\w*|opportunit\w+|job offer|open to|work with|work together|"
@@ -54,10 +56,13 @@ def is_greeting(message: str) -> bool:
 
 
 def is_acknowledgement(message: str) -> bool:
-    """Whether the message asks nothing: no question mark, and every word of it a thanks, an ok
-    or a stop-word ("Thanks!", "Ok, great", "👍")."""
-    said = [w for w in WORD.findall(message.lower()) if len(w) > 1]
-    return "?" not in message and all(w in ACKNOWLEDGE or w in STOPWORDS for w in said)
+    """Whether the message asks nothing: no question mark, no word at all ("👍"), or a thanks or
+    an ok with only filler beside it ("Thanks!", "Ok, great", "Thank you so much")."""
+    said = [w for w in WORD.findall(message.lower()) if len(w) > 1 or w == "a"]
+    if "?" in message:
+        return False
+    return not said or (bool(set(said) & ACKNOWLEDGE)
+                        and all(w in ACKNOWLEDGE or w in ACK_FILLER for w in said))
 
 
 def _quoted(passage: Passage) -> str:

@@ -200,3 +200,12 @@ def test_a_name_written_with_spaces_around_it_is_still_the_same_persona(
                                 "--yes", "--persona", str(example_persona))
     assert code == 0 and "was asked of" not in err
     assert (example_persona / "answers.md").read_text() == "## Do you keep bees?\n\nNo.\n"
+
+
+def test_a_name_stamped_with_spaces_before_names_were_stripped_still_matches(
+        tmp_path, example_persona, inbox_cli):
+    root = tmp_path / "memory"
+    question_id = record_question(root, "Do you keep bees?", "  Ada Marlowe ")
+    code, _out, err = inbox_cli("--dir", str(root), "answer", question_id, "No.", "--yes",
+                                "--persona", str(example_persona))
+    assert (code, err) == (0, "")

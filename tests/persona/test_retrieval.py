@@ -231,6 +231,17 @@ def test_thanks_is_not_a_question_to_record(offline, said):
     assert not reply.text.startswith(UNKNOWN) and tools.calls == []
 
 
+@pytest.mark.parametrize("asked", ["What do you do", "Tell me more", "Who are you",
+                                   "ok so what do you do", "Can you tell me more about it"])
+def test_a_question_without_a_question_mark_is_still_recorded(offline, asked):
+    tools = Recorder()
+    reply = offline.reply("", [{"role": "user", "content": asked}], tools)
+    if reply.text.startswith(UNKNOWN):
+        assert tools.calls == [("record_unknown_question", {"question": asked})]
+    else:  # answered from a passage: fine too, as long as it is not taken for thanks
+        assert "You're welcome" not in reply.text
+
+
 def test_a_greeting_with_a_question_is_the_question(offline):
     assert offline.answer("Hi, what is your favourite film?").startswith(UNKNOWN)
 
