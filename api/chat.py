@@ -87,7 +87,8 @@ class ChatService:
         tools = TurnTools(self.notifier, session_id, asked=text,
                           message_id=message_id, visitor_text=written)
         # The passages that match this message go with it as data; the system prompt stays as is.
-        reference = reference_block(reference_hits(self.persona, text))
+        reference = reference_block(reference_hits(self.persona, text)) if (
+            self.model.reads_reference) else ""
         sent = [*window[:-1], {**question, "reference": reference}] if reference else window
         reply = self.model.reply(system, sent, tools)
         # Only text is kept: tool calls and their results never reach the record or the visitor.

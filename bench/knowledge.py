@@ -39,6 +39,7 @@ class SameReply:
     """A model that gives one reply of a typical length, whatever it is asked."""
 
     name = "same-reply"
+    reads_reference = True
 
     def reply(self, system: str, messages: list[dict[str, str]], tools: Any = None) -> Reply:
         return Reply("I led the platform team's migration to Lambda; happy to say more. " * 4)

@@ -41,7 +41,12 @@ CHARS_PER_TOKEN = 4  # a rough rule for English text; the model's own tokenizer 
 
 
 class TimedModel:
-    """Wraps the app's model and adds up the time spent inside it, to subtract from each turn."""
+    """Wraps the app's model and adds up the time spent inside it, to subtract from each turn.
+
+    It stands in for the deployed model, which reads the reference passages: each turn finds
+    them, as on Lambda with Bedrock, whatever model it wraps."""
+
+    reads_reference = True
 
     def __init__(self, model: Any) -> None:
         self.model, self.name, self.spent, self.calls = model, model.name, 0.0, []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -74,17 +75,9 @@ class S3Inbox(ReadsByKey):
                                        Delete={"Objects": batch, "Quiet": True})
 
     def count_since(self, kind: str, since: datetime, limit: int) -> int:
+        # Keys only, newest first: a listing page holds 1,000, so a day's cap costs one request.
         with unavailable_as_503():
-            counted = 0
-            paginator = self.client.get_paginator("list_objects_v2")
-            pages = paginator.paginate(Bucket=self.bucket, Prefix=f"inbox/{FOLDERS[kind]}/",
-                                       PaginationConfig={"PageSize": min(limit, 1000)})
-            for page in pages:  # newest first: stop at the first key from before `since`
-                for item in page.get("Contents", []):
-                    if counted >= limit or key_time(item["Key"]) < since:
-                        return counted
-                    counted += 1
-            return counted
+            return sum(1 for _ in islice(self.keys(kind, since), limit))
 
     def keys(self, kind: str, since: datetime | None = None) -> Iterator[str]:
         # S3 lists keys in order, newest first here, a page at a time: a listing that stops

@@ -43,6 +43,9 @@ class Model(Protocol):
     """Anything that can answer the last user message of a conversation."""
 
     name: str
+    # Whether the model reads the `reference` passages of the last message. The offline model
+    # searches the index itself, so the turn does not search it for the model a second time.
+    reads_reference: bool
 
     def reply(
         self, system: str, messages: list[dict[str, str]], tools: Tools | None = None
@@ -50,6 +53,6 @@ class Model(Protocol):
         """Answer `messages` (role/content dicts ending with the user's turn) under `system`.
 
         The last message may also carry `reference`: passages of what the persona knows that
-        match it, as data (api/prompt.py); a model may use them or answer from its own search.
+        match it, as data (api/prompt.py), when the model `reads_reference`.
         """
         ...

@@ -104,6 +104,8 @@ def _tool_result(use: dict[str, Any], tools: Tools) -> dict[str, Any]:
 class BedrockModel:
     """Answers with a Bedrock model or inference profile through `converse`."""
 
+    reads_reference = True
+
     def __init__(self, client: Any, model_id: str, max_tokens: int) -> None:
         self.client = client
         self.name = model_id

@@ -77,6 +77,7 @@ class OfflineModel:
     """Picks the persona passages that best match the question; says so when nothing does."""
 
     name = "offline"
+    reads_reference = False  # it searches the persona's index itself, all kinds at once
 
     def __init__(self, persona: Persona) -> None:
         self.persona = persona

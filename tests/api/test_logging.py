@@ -70,6 +70,7 @@ class Chatty:
     """A model that writes a line of its own, as the storage and model layers do."""
 
     name = "chatty"
+    reads_reference = True
 
     def reply(self, _system, messages, _tools=None):
         logging.getLogger("twin").info("model line")
@@ -95,6 +96,7 @@ class ChildLogger:
     """A model whose module logs under a child of the `twin` logger."""
 
     name = "child"
+    reads_reference = True
 
     def reply(self, _system, _messages, _tools=None):
         logging.getLogger("twin.child").info("child line")

@@ -22,6 +22,7 @@ class DeletesWhileAnswering:
     """A model that has the visitor delete the conversation before it answers."""
 
     name = "deleting"
+    reads_reference = True
 
     def __init__(self) -> None:
         self.store = None  # the app's conversation store, set once the app is built

@@ -24,14 +24,9 @@ def memory_bucket() -> Any:
     return client
 
 
-class OneRequestAtATime:
-    """Make each moto call atomic, as each real S3 request is.
-
-    moto checks a write's precondition and stores the object in two steps that threads can
-    interleave; real S3 evaluates IfMatch/IfNoneMatch atomically. The store's read and its
-    conditional write are still separate calls, so writers still race exactly as they would
-    against S3.
-    """
+class Wrapped:
+    """A client whose calls go through `_call(name, method, args, kwargs)`; other attributes
+    pass through unchanged."""
 
     def __init__(self, client: Any) -> None:
         self._client = client
@@ -41,12 +36,24 @@ class OneRequestAtATime:
         attribute = getattr(self._client, name)
         if not callable(attribute):
             return attribute
+        return lambda *args, **kwargs: self._call(name, attribute, args, kwargs)
 
-        def call(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                return attribute(*args, **kwargs)
+    def _call(self, name: str, method: Any, args: tuple, kwargs: dict) -> Any:
+        raise NotImplementedError
 
-        return call
+
+class OneRequestAtATime(Wrapped):
+    """Make each moto call atomic, as each real S3 request is.
+
+    moto checks a write's precondition and stores the object in two steps that threads can
+    interleave; real S3 evaluates IfMatch/IfNoneMatch atomically. The store's read and its
+    conditional write are still separate calls, so writers still race exactly as they would
+    against S3.
+    """
+
+    def _call(self, name: str, method: Any, args: tuple, kwargs: dict) -> Any:
+        with self._lock:
+            return method(*args, **kwargs)
 
 
 def client_error(code: str, status: int) -> ClientError:
@@ -59,7 +66,7 @@ def timeout() -> ReadTimeoutError:
     return ReadTimeoutError(endpoint_url="https://s3.amazonaws.com")
 
 
-class FaultyClient:
+class FaultyClient(Wrapped):
     """Passes calls to a real (moto) client, except the faults queued for an operation.
 
     A fault is an exception to raise instead of the call, or ("after", exception) to make the
@@ -67,28 +74,20 @@ class FaultyClient:
     """
 
     def __init__(self, client: Any) -> None:
-        self._client = client
+        super().__init__(client)
         self.faults: dict[str, list[Any]] = {}
         self.calls: dict[str, int] = {}
-        self._lock = threading.Lock()
 
     def fail(self, operation: str, *faults: Any) -> None:
         self.faults.setdefault(operation, []).extend(faults)
 
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._client, name)
-        if not callable(attribute):
-            return attribute
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                self.calls[name] = self.calls.get(name, 0) + 1
-                fault = self.faults.get(name, []).pop(0) if self.faults.get(name) else None
-            if isinstance(fault, tuple):
-                attribute(*args, **kwargs)
-                raise fault[1]
-            if fault is not None:
-                raise fault
-            return attribute(*args, **kwargs)
-
-        return call
+    def _call(self, name: str, method: Any, args: tuple, kwargs: dict) -> Any:
+        with self._lock:
+            self.calls[name] = self.calls.get(name, 0) + 1
+            fault = self.faults.get(name, []).pop(0) if self.faults.get(name) else None
+        if isinstance(fault, tuple):
+            method(*args, **kwargs)
+            raise fault[1]
+        if fault is not None:
+            raise fault
+        return method(*args, **kwargs)

@@ -70,6 +70,7 @@ class ScriptedModel:
     """Satisfies api.models.Model: each reply() plays the next queued turn and records it."""
 
     name = "scripted"
+    reads_reference = True
 
     def __init__(self, *replies: str) -> None:
         self._script: deque[_Step] = deque()
